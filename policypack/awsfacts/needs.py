@@ -1,0 +1,59 @@
+"""What a workload needs: from launch type and features to the endpoints and the reasons."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .regions import is_post_line_region
+from .services import ECS_TRIO
+
+
+class LaunchType(StrEnum):
+    FARGATE = "FARGATE"
+    EC2 = "EC2"
+
+
+@dataclass(frozen=True)
+class Workload:
+    launch_type: LaunchType | None  # None: no ECS capacity known (network-only stack)
+    private_ecr_images: bool = False
+    secrets_manager: bool = False
+    awslogs: bool = False
+    service_connect: bool = False
+    internet_path: bool = False  # an internet gateway or NAT route reaches the tasks
+
+
+@dataclass(frozen=True)
+class Need:
+    key: str  # catalog key, e.g. "ecr.dkr"
+    considerations: tuple[str, ...]  # why, e.g. ("C1",) or ("C9", "C2")
+
+
+# Order of the plan: the ECS trio first in C11 order, then the rest.
+_ORDER: tuple[str, ...] = (*ECS_TRIO, "ecr.api", "ecr.dkr", "s3", "secretsmanager", "logs")
+
+
+def required_endpoints(region: str, workload: Workload) -> list[Need]:
+    """The minimal, ordered set of endpoints a workload needs in a Region without internet."""
+    reasons: dict[str, list[str]] = {}
+
+    def need(key: str, consideration: str) -> None:
+        reasons.setdefault(key, [])
+        if consideration not in reasons[key]:
+            reasons[key].append(consideration)
+
+    if workload.launch_type is LaunchType.EC2 and not workload.internet_path:
+        for key in ECS_TRIO:
+            need(key, "C1")
+    if workload.service_connect:
+        need("ecs-agent", "C9")
+    if is_post_line_region(region) and any(key in reasons for key in ECS_TRIO):
+        for key in ECS_TRIO:
+            need(key, "C2")
+    if workload.private_ecr_images:
+        for key in ("ecr.api", "ecr.dkr", "s3"):
+            need(key, "C6")
+    if workload.secrets_manager:
+        need("secretsmanager", "C7")
+    if workload.awslogs and not workload.internet_path:
+        need("logs", "C8")
+    return [Need(key, tuple(reasons[key])) for key in _ORDER if key in reasons]

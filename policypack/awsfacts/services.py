@@ -1,0 +1,101 @@
+"""The catalog of endpoint services: names per partition, endpoint type, defaults."""
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .regions import partition_of
+
+
+class EndpointType(StrEnum):
+    INTERFACE = "Interface"
+    GATEWAY = "Gateway"
+
+
+@dataclass(frozen=True)
+class EndpointService:
+    key: str  # the suffix after the Region in the service name: "ecr.dkr"
+    type: EndpointType
+    description: str
+    china_prefixed: bool = False  # aws-cn names it cn.com.amazonaws.<region>.<key>
+    private_dns: bool = True  # interface endpoints only; gateways have no DNS
+
+    @property
+    def is_ecs(self) -> bool:
+        return self.key in ECS_TRIO
+
+
+# ECS trio in the order the seed asks for when container instances already exist (C11).
+ECS_TRIO: tuple[str, str, str] = ("ecs-agent", "ecs-telemetry", "ecs")
+
+_I, _G = EndpointType.INTERFACE, EndpointType.GATEWAY
+
+CATALOG: dict[str, EndpointService] = {
+    s.key: s
+    for s in (
+        EndpointService("ecs-agent", _I, "ECS container agent and Service Connect's Envoy"),
+        EndpointService("ecs-telemetry", _I, "ECS container agent telemetry"),
+        EndpointService("ecs", _I, "ECS API"),
+        EndpointService("ecr.api", _I, "ECR API (auth tokens, manifests)", china_prefixed=True),
+        EndpointService("ecr.dkr", _I, "ECR Docker registry", china_prefixed=True),
+        EndpointService("s3", _G, "S3 gateway (ECR image layers)", private_dns=False),
+        EndpointService("secretsmanager", _I, "Secrets Manager"),
+        EndpointService("logs", _I, "CloudWatch Logs (awslogs driver)"),
+        EndpointService("ssm", _I, "Systems Manager"),
+        EndpointService("ssmmessages", _I, "Session Manager channels"),
+        EndpointService("ec2messages", _I, "SSM Run Command messages (Regions before 2024)"),
+        EndpointService("kms", _I, "Key Management Service"),
+        EndpointService("sts", _I, "Security Token Service", china_prefixed=True),
+        EndpointService("ec2", _I, "EC2 API", china_prefixed=True),
+        EndpointService("monitoring", _I, "CloudWatch metrics"),
+        EndpointService("xray", _I, "AWS X-Ray"),
+        EndpointService("elasticloadbalancing", _I, "Elastic Load Balancing API"),
+        EndpointService("autoscaling", _I, "EC2 Auto Scaling API"),
+        EndpointService("application-autoscaling", _I, "Application Auto Scaling API"),
+        EndpointService("elasticfilesystem", _I, "Amazon EFS API"),
+        EndpointService("servicediscovery", _I, "Cloud Map API"),
+        EndpointService("appmesh-envoy-management", _I, "App Mesh Envoy management"),
+    )
+}
+
+# Actions each ECS endpoint serves (seed: "Creating a VPC endpoint policy"), C12.
+ECS_ENDPOINT_POLICY_ACTIONS: dict[str, tuple[str, ...]] = {
+    "ecs-agent": ("ecs:Poll",),
+    "ecs-telemetry": ("ecs:Poll", "ecs:StartTelemetrySession"),
+    "ecs": ("ecs:*",),
+}
+
+MIN_ECS_AGENT_VERSION: tuple[int, int, int] = (1, 25, 1)
+ECS_OPTIMIZED_AMI_PARAMETER_PREFIX = "/aws/service/ecs/optimized-ami/"
+ECR_LAYER_BUCKET_ARN = "arn:{partition}:s3:::prod-{region}-starport-layer-bucket/*"
+
+
+def ecr_layer_bucket_arn(region: str) -> str:
+    """The S3 bucket ECR keeps image layers in, for a tight S3 gateway policy (C6)."""
+    return ECR_LAYER_BUCKET_ARN.format(partition=partition_of(region), region=region)
+
+
+def service_name(key: str, region: str) -> str:
+    """The full endpoint service name of a catalog service in a Region, for its partition."""
+    service = CATALOG[key]
+    china = partition_of(region) == "aws-cn"
+    prefix = "cn.com.amazonaws" if china and service.china_prefixed else "com.amazonaws"
+    return f"{prefix}.{region}.{key}"
+
+
+@dataclass(frozen=True)
+class ServiceName:
+    prefix: str  # "com.amazonaws" or "cn.com.amazonaws"
+    region: str
+    key: str
+
+
+_SERVICE_NAME = re.compile(r"^(?P<prefix>(?:cn\.)?com\.amazonaws)\.(?P<region>[a-z0-9-]+)\.(?P<key>.+)$")
+
+
+def parse_service_name(name: str) -> ServiceName | None:
+    """Split an AWS service name; None for names of other shapes (e.g. PrivateLink partners)."""
+    match = _SERVICE_NAME.match(name)
+    if match is None:
+        return None
+    return ServiceName(match["prefix"], match["region"], match["key"])
