@@ -8,7 +8,7 @@ service AZs below is deliberate sample data so the subnet filtering path is exer
 import hashlib
 from dataclasses import dataclass, field
 
-from policypack.awsfacts import CATALOG, PARTITION_DNS_SUFFIX, partition_of, service_name
+from awsfacts import CATALOG, PARTITION_DNS_SUFFIX, partition_of, service_name
 
 ACCOUNT_ID = "123456789012"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import botocore
 import pytest
 
-from policypack.awsfacts import (
+from awsfacts import (
     CATALOG,
     ECS_TRIO,
     REGION_PARTITION,

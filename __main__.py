@@ -1,0 +1,1 @@
+"""Pulumi program entry point (filled in by the program work)."""
