@@ -30,6 +30,7 @@ ECS_TRIO: tuple[str, str, str] = ("ecs-agent", "ecs-telemetry", "ecs")
 
 _I, _G = EndpointType.INTERFACE, EndpointType.GATEWAY
 
+# China prefixes as AWS CDK's vpc-endpoint.ts lists them (from DescribeVpcEndpointServices in cn-*).
 CATALOG: dict[str, EndpointService] = {
     s.key: s
     for s in (
@@ -47,14 +48,14 @@ CATALOG: dict[str, EndpointService] = {
         EndpointService("kms", _I, "Key Management Service"),
         EndpointService("sts", _I, "Security Token Service", china_prefixed=True),
         EndpointService("ec2", _I, "EC2 API", china_prefixed=True),
-        EndpointService("monitoring", _I, "CloudWatch metrics"),
-        EndpointService("xray", _I, "AWS X-Ray"),
+        EndpointService("monitoring", _I, "CloudWatch metrics", china_prefixed=True),
+        EndpointService("xray", _I, "AWS X-Ray", china_prefixed=True),
         EndpointService("elasticloadbalancing", _I, "Elastic Load Balancing API"),
-        EndpointService("autoscaling", _I, "EC2 Auto Scaling API"),
-        EndpointService("application-autoscaling", _I, "Application Auto Scaling API"),
-        EndpointService("elasticfilesystem", _I, "Amazon EFS API"),
+        EndpointService("autoscaling", _I, "EC2 Auto Scaling API", china_prefixed=True),
+        EndpointService("application-autoscaling", _I, "Application Auto Scaling API", china_prefixed=True),
+        EndpointService("elasticfilesystem", _I, "Amazon EFS API", china_prefixed=True),
         EndpointService("servicediscovery", _I, "Cloud Map API"),
-        EndpointService("appmesh-envoy-management", _I, "App Mesh Envoy management"),
+        EndpointService("appmesh-envoy-management", _I, "App Mesh Envoy management", china_prefixed=True),
     )
 }
 
@@ -63,6 +64,32 @@ ECS_ENDPOINT_POLICY_ACTIONS: dict[str, tuple[str, ...]] = {
     "ecs-agent": ("ecs:Poll",),
     "ecs-telemetry": ("ecs:Poll", "ecs:StartTelemetrySession"),
     "ecs": ("ecs:*",),
+}
+
+# IAM action prefix of each service, to scope endpoint policies to the service's own actions (C12).
+IAM_ACTION_PREFIX: dict[str, str] = {
+    "ecs-agent": "ecs",
+    "ecs-telemetry": "ecs",
+    "ecs": "ecs",
+    "ecr.api": "ecr",
+    "ecr.dkr": "ecr",
+    "s3": "s3",
+    "secretsmanager": "secretsmanager",
+    "logs": "logs",
+    "ssm": "ssm",
+    "ssmmessages": "ssmmessages",
+    "ec2messages": "ec2messages",
+    "kms": "kms",
+    "sts": "sts",
+    "ec2": "ec2",
+    "monitoring": "cloudwatch",
+    "xray": "xray",
+    "elasticloadbalancing": "elasticloadbalancing",
+    "autoscaling": "autoscaling",
+    "application-autoscaling": "application-autoscaling",
+    "elasticfilesystem": "elasticfilesystem",
+    "servicediscovery": "servicediscovery",
+    "appmesh-envoy-management": "appmesh",
 }
 
 MIN_ECS_AGENT_VERSION: tuple[int, int, int] = (1, 25, 1)

@@ -1,0 +1,230 @@
+"""The stack's configuration: typed, validated, and refused with one clear message when wrong.
+
+``parse_config`` is pure (a plain mapping in, a ``StackConfig`` out) so tests and the sandbox can
+feed it; ``read_stack_config`` is the thin reader the program uses. Defaults mirror the schema in
+Pulumi.yaml (a test keeps them in step).
+"""
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Network
+from typing import Any
+
+import pulumi
+import pulumi.runtime.config
+import pulumi_aws
+
+from awsfacts import (
+    CATALOG,
+    EndpointType,
+    LaunchType,
+    UnknownRegionError,
+    Workload,
+    launched_2024_or_later,
+    partition_of,
+)
+
+from .addressing import (
+    LARGEST_VPC_PREFIX,
+    MAX_AZ_COUNT,
+    PRIVATE_RANGES,
+    SMALLEST_SUBNET_PREFIX,
+    SMALLEST_VPC_PREFIX,
+)
+
+NAMESPACE = "ecs-privatelink"
+
+DEFAULTS: dict[str, Any] = {
+    "launchType": "FARGATE",
+    "vpcCidr": "10.0.0.0/16",
+    "azCount": 2,
+    "privateEcrImages": True,
+    "secretsManager": False,
+    "awslogs": True,
+    "serviceConnect": False,
+    "extraEndpoints": [],
+    "restrictToAccount": True,
+}
+
+EXTRA_ENDPOINT_CHOICES: tuple[str, ...] = tuple(
+    key for key, service in CATALOG.items() if service.type is EndpointType.INTERFACE
+)
+
+
+class ConfigError(pulumi.RunError):
+    """Bad stack configuration. A RunError, so the CLI shows the message without a traceback."""
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    region: str
+    partition: str
+    launch_type: LaunchType
+    vpc_cidr: IPv4Network
+    az_count: int
+    private_ecr_images: bool
+    secrets_manager: bool
+    awslogs: bool
+    service_connect: bool
+    extra_endpoints: tuple[str, ...]
+    restrict_to_account: bool
+
+    @property
+    def workload(self) -> Workload:
+        # internet_path stays False: this VPC never has an internet gateway or NAT.
+        return Workload(
+            launch_type=self.launch_type,
+            private_ecr_images=self.private_ecr_images,
+            secrets_manager=self.secrets_manager,
+            awslogs=self.awslogs,
+            service_connect=self.service_connect,
+        )
+
+
+def _invalid(key: str, value: object, allowed: str) -> ConfigError:
+    return ConfigError(f"Invalid {NAMESPACE}:{key} {value!r}: {allowed}.")
+
+
+def _bool(key: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise _invalid(key, value, "allowed values are true and false")
+
+
+def _int(key: str, value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise _invalid(key, value, "expected a whole number")
+
+
+def _string_list(key: str, value: object) -> list[str]:
+    items: object = value
+    if isinstance(value, str):
+        try:
+            items = json.loads(value)
+        except json.JSONDecodeError:
+            raise _invalid(key, value, 'expected a JSON list of strings such as ["ssm", "kms"]') from None
+    if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
+        raise _invalid(key, value, 'expected a list of strings such as ["ssm", "kms"]')
+    return list(items)
+
+
+def _region(region: str | None) -> tuple[str, str]:
+    if not region:
+        raise ConfigError("aws:region is not set: run `pulumi config set aws:region <region>`.")
+    try:
+        return region, partition_of(region)
+    except UnknownRegionError as error:
+        raise ConfigError(f"Invalid aws:region: {error}.") from None
+
+
+def _launch_type(value: object) -> LaunchType:
+    allowed = ", ".join(launch_type.value for launch_type in LaunchType)
+    if isinstance(value, str) and value.upper() in LaunchType.__members__:
+        return LaunchType[value.upper()]
+    raise _invalid("launchType", value, f"allowed values are {allowed}")
+
+
+def _vpc_cidr(value: object) -> IPv4Network:
+    try:
+        network = IPv4Network(str(value), strict=True)
+    except ValueError:
+        raise _invalid(
+            "vpcCidr", value, "expected an IPv4 CIDR with no host bits set, such as 10.0.0.0/16"
+        ) from None
+    if not any(network.subnet_of(private) for private in PRIVATE_RANGES):
+        ranges = ", ".join(str(private) for private in PRIVATE_RANGES)
+        raise _invalid("vpcCidr", value, f"the VPC must use a private (RFC 1918) range inside {ranges}")
+    if network.prefixlen < LARGEST_VPC_PREFIX:
+        raise _invalid("vpcCidr", value, f"AWS allows VPC CIDRs from /{LARGEST_VPC_PREFIX} down")
+    if network.prefixlen > SMALLEST_VPC_PREFIX:
+        raise _invalid(
+            "vpcCidr",
+            value,
+            f"too small for eight /{SMALLEST_SUBNET_PREFIX} subnet slots (one per AZ); "
+            f"use a prefix from /{LARGEST_VPC_PREFIX} to /{SMALLEST_VPC_PREFIX}",
+        )
+    return network
+
+
+def _az_count(value: object) -> int:
+    count = _int("azCount", value)
+    if not 1 <= count <= MAX_AZ_COUNT:
+        raise _invalid("azCount", value, f"allowed values are 1 to {MAX_AZ_COUNT}")
+    return count
+
+
+def _extra_endpoints(value: object, region: str) -> tuple[str, ...]:
+    keys = _string_list("extraEndpoints", value)
+    allowed = "allowed interface services are " + ", ".join(EXTRA_ENDPOINT_CHOICES)
+    for key in keys:
+        service = CATALOG.get(key)
+        if service is None:
+            raise _invalid("extraEndpoints", key, f"unknown endpoint service; {allowed}")
+        if service.type is not EndpointType.INTERFACE:
+            raise _invalid(
+                "extraEndpoints",
+                key,
+                f"{key} is a gateway endpoint, created with privateEcrImages; {allowed}",
+            )
+        if key == "ec2messages" and launched_2024_or_later(region):
+            raise _invalid(
+                "extraEndpoints",
+                key,
+                f"{region} opened in 2024 or later and has no ec2messages endpoint; use ssmmessages",
+            )
+    return tuple(dict.fromkeys(keys))  # the same service twice would be refused by AWS (C15)
+
+
+def parse_config(region: str | None, raw: Mapping[str, object]) -> StackConfig:
+    """Validate raw values (CLI strings or native YAML values) keyed by short name."""
+    unknown = sorted(set(raw) - set(DEFAULTS))
+    if unknown:
+        known = ", ".join(f"{NAMESPACE}:{key}" for key in DEFAULTS)
+        raise ConfigError(f"Unknown config key {NAMESPACE}:{unknown[0]}; known keys are {known}.")
+    values = {**DEFAULTS, **raw}
+    region, partition = _region(region)
+    return StackConfig(
+        region=region,
+        partition=partition,
+        launch_type=_launch_type(values["launchType"]),
+        vpc_cidr=_vpc_cidr(values["vpcCidr"]),
+        az_count=_az_count(values["azCount"]),
+        private_ecr_images=_bool("privateEcrImages", values["privateEcrImages"]),
+        secrets_manager=_bool("secretsManager", values["secretsManager"]),
+        awslogs=_bool("awslogs", values["awslogs"]),
+        service_connect=_bool("serviceConnect", values["serviceConnect"]),
+        extra_endpoints=_extra_endpoints(values["extraEndpoints"], region),
+        restrict_to_account=_bool("restrictToAccount", values["restrictToAccount"]),
+    )
+
+
+def choose_availability_zones(config: StackConfig, zone_names: Sequence[str]) -> tuple[str, ...]:
+    """The first azCount of the Region's AZs; refuses an azCount the Region cannot meet."""
+    if config.az_count > len(zone_names):
+        raise _invalid(
+            "azCount",
+            config.az_count,
+            f"{config.region} offers {len(zone_names)} Availability Zones ({', '.join(zone_names)}); "
+            f"allowed values are 1 to {len(zone_names)}",
+        )
+    return tuple(zone_names[: config.az_count])
+
+
+def read_stack_config() -> StackConfig:
+    """The stack's config as the Pulumi engine passed it to this program."""
+    prefix = f"{NAMESPACE}:"
+    # All keys set for the project (not only the known ones), so a misspelt key is refused, not ignored.
+    names = {*pulumi.runtime.config.CONFIG.get(), *pulumi.runtime.config.get_config_env()}
+    raw = {
+        name.removeprefix(prefix): pulumi.runtime.config.get_config(name)
+        for name in names
+        if name.startswith(prefix)
+    }
+    # The AWS provider falls back to AWS_REGION / AWS_DEFAULT_REGION; so does its config reader.
+    return parse_config(pulumi_aws.config.region, raw)

@@ -1,0 +1,118 @@
+"""The endpoint plan: which endpoints a stack gets, in which order, with which policy, and why.
+
+Pure (no Pulumi): the rules come from ``awsfacts.required_endpoints``; this module adds the user's
+extra endpoints, the partition's service names and the endpoint policies (C12).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from awsfacts import (
+    CATALOG,
+    CONSIDERATIONS,
+    ECS_ENDPOINT_POLICY_ACTIONS,
+    ECS_TRIO,
+    IAM_ACTION_PREFIX,
+    EndpointType,
+    Workload,
+    ecr_layer_bucket_arn,
+    is_post_line_region,
+    required_endpoints,
+    service_name,
+)
+
+EXTRA_REASON = "extraEndpoints"
+POLICY_VERSION = "2012-10-17"
+
+
+@dataclass(frozen=True)
+class EndpointSpec:
+    key: str  # catalog key: "ecr.dkr"
+    service_name: str  # for the Region's partition: "cn.com.amazonaws.cn-north-1.ecr.dkr"
+    type: EndpointType
+    private_dns: bool  # always False for the gateway
+    policy: dict[str, Any]
+    reasons: tuple[str, ...]  # consideration ids ("C6") and/or EXTRA_REASON
+
+    @property
+    def is_interface(self) -> bool:
+        return self.type is EndpointType.INTERFACE
+
+    @property
+    def reason_text(self) -> list[str]:
+        """Each reason spelt out, e.g. "C6: Private ECR images need ..."."""
+        return [
+            f"{reason}: {CONSIDERATIONS[reason]}"
+            if reason in CONSIDERATIONS
+            else f"{reason}: asked for in the stack config"
+            for reason in self.reasons
+        ]
+
+
+def _statement(sid: str, actions: Iterable[str], resource: str, account_id: str | None) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": list(actions),
+        "Resource": resource,
+    }
+    if account_id is not None:
+        # Principal "*" narrowed by aws:PrincipalAccount is AWS's documented pattern for endpoint policies.
+        statement["Condition"] = {"StringEquals": {"aws:PrincipalAccount": account_id}}
+    return statement
+
+
+def endpoint_policy(key: str, region: str, account_id: str | None) -> dict[str, Any]:
+    """The endpoint policy of one service (C12). ``account_id`` None: no account restriction."""
+    sid = "Allow" + "".join(part.capitalize() for part in key.replace(".", "-").split("-"))
+    if key == "s3":
+        # ECR hands out layer URLs presigned by ECR itself, so the caller is not of the stack's account:
+        # an aws:PrincipalAccount condition would break image pulls. The bucket and action keep it tight.
+        statement = _statement(sid, ["s3:GetObject"], ecr_layer_bucket_arn(region), None)
+    elif key in ECS_ENDPOINT_POLICY_ACTIONS:
+        statement = _statement(sid, ECS_ENDPOINT_POLICY_ACTIONS[key], "*", account_id)
+    else:
+        # Only the service's own actions: a "*" action for "*" principals would pass any API through.
+        statement = _statement(sid, [f"{IAM_ACTION_PREFIX[key]}:*"], "*", account_id)
+    return {"Version": POLICY_VERSION, "Statement": [statement]}
+
+
+def plan_endpoints(
+    region: str,
+    workload: Workload,
+    extra_endpoints: Iterable[str] = (),
+    account_id: str | None = None,
+) -> list[EndpointSpec]:
+    """The ordered endpoint plan: the ECS trio first in C11 order, then the rest.
+
+    ``account_id`` set: every policy statement is limited to principals of that account
+    (restrictToAccount), except the ECR layer bucket's (see ``endpoint_policy``).
+    """
+    reasons: dict[str, list[str]] = {
+        need.key: list(need.considerations) for need in required_endpoints(region, workload)
+    }
+    for key in extra_endpoints:
+        reasons.setdefault(key, [])
+        if EXTRA_REASON not in reasons[key]:
+            reasons[key].append(EXTRA_REASON)
+    # An ECS endpoint asked for as an extra still obeys C2: all three or none in a post-line Region.
+    if is_post_line_region(region) and any(key in reasons for key in ECS_TRIO):
+        for key in ECS_TRIO:
+            reasons.setdefault(key, [])
+            if "C2" not in reasons[key]:
+                reasons[key].append("C2")
+    trio = [key for key in ECS_TRIO if key in reasons]
+    ordered = trio + [key for key in reasons if key not in ECS_TRIO]
+    return [
+        EndpointSpec(
+            key=key,
+            service_name=service_name(key, region),
+            type=CATALOG[key].type,
+            private_dns=CATALOG[key].type is EndpointType.INTERFACE and CATALOG[key].private_dns,
+            policy=endpoint_policy(key, region, account_id),
+            reasons=tuple(reasons[key]),
+        )
+        for key in ordered
+    ]

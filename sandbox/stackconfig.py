@@ -1,0 +1,79 @@
+"""A stack's configuration as the Pulumi CLI hands it to a program: fully qualified keys, string values.
+
+Project-level config in ``Pulumi.yaml`` (schema defaults and plain values) comes first, then the
+stack file ``Pulumi.<stack>.yaml`` overrides it. Keys without a namespace belong to the project.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class StackConfigError(Exception):
+    """The project or stack file is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    project: str
+    stack: str
+    config: dict[str, str]  # "aws:region" -> "us-east-1", "ecs-privatelink:azCount" -> "2"
+
+    @property
+    def region(self) -> str:
+        return self.config.get("aws:region", "us-east-1")
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """A project key by its short name ("launchType") or its full name."""
+        full = key if ":" in key else f"{self.project}:{key}"
+        return self.config.get(full, default)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except OSError as error:
+        raise StackConfigError(f"cannot read {path}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise StackConfigError(f"{path} is not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise StackConfigError(f"{path} must hold a mapping")
+    return data
+
+
+def as_config_string(value: Any) -> str:
+    """How the CLI passes a YAML value to the program: strings as is, everything else as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def _qualify(project: str, key: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def load_stack_config(program_dir: Path, stack: str) -> StackConfig:
+    project_file = _read_yaml(program_dir / "Pulumi.yaml")
+    project = project_file.get("name")
+    if not isinstance(project, str) or not project:
+        raise StackConfigError(f"{program_dir / 'Pulumi.yaml'} has no project name")
+    config: dict[str, str] = {}
+    for key, spec in (project_file.get("config") or {}).items():
+        if isinstance(spec, dict):
+            value = spec.get("value", spec.get("default"))
+            if value is None:
+                continue
+        else:
+            value = spec
+        config[_qualify(project, key)] = as_config_string(value)
+    stack_path = program_dir / f"Pulumi.{stack}.yaml"
+    if not stack_path.is_file():
+        raise StackConfigError(f"no stack file {stack_path.name} in {program_dir}")
+    for key, value in (_read_yaml(stack_path).get("config") or {}).items():
+        if isinstance(value, dict) and "secure" in value:
+            raise StackConfigError(f"{stack_path.name}: secret {key} cannot be decrypted in the sandbox")
+        config[_qualify(project, key)] = as_config_string(value)
+    return StackConfig(project=project, stack=stack, config=config)

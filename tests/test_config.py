@@ -1,0 +1,260 @@
+"""Stack configuration: the schema in Pulumi.yaml, the shipped stacks, and every refusal."""
+
+from ipaddress import IPv4Network
+from pathlib import Path
+
+import pytest
+import yaml
+
+from awsfacts import LaunchType
+from components.config import (
+    DEFAULTS,
+    NAMESPACE,
+    ConfigError,
+    StackConfig,
+    choose_availability_zones,
+    parse_config,
+)
+from sandbox.stackconfig import load_stack_config
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SCHEMA_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list}
+
+
+def project_schema() -> dict[str, dict]:
+    project = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())
+    return {key.removeprefix(f"{NAMESPACE}:"): spec for key, spec in project["config"].items()}
+
+
+def shipped_stack(stack: str) -> tuple[str, dict[str, str]]:
+    """Region and raw project values of a shipped stack, as the CLI passes them (strings)."""
+    config = load_stack_config(PROJECT_DIR, stack).config
+    raw = {
+        key.removeprefix(f"{NAMESPACE}:"): value for key, value in config.items() if key.startswith(NAMESPACE)
+    }
+    return config["aws:region"], raw
+
+
+def test_project_file_declares_the_runtime_and_namespace():
+    project = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())
+    assert project["name"] == NAMESPACE
+    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}
+
+
+def test_schema_declares_exactly_the_keys_the_program_reads_with_the_same_defaults():
+    schema = project_schema()
+    assert set(schema) == set(DEFAULTS)
+    for key, spec in schema.items():
+        assert spec["default"] == DEFAULTS[key], key
+        assert type(DEFAULTS[key]) is SCHEMA_TYPES[spec["type"]], key
+        assert spec["description"].strip(), key
+    assert schema["extraEndpoints"]["items"] == {"type": "string"}
+
+
+def test_schema_defaults_and_missing_keys_parse_to_the_same_config():
+    schema_defaults = {key: spec["default"] for key, spec in project_schema().items()}
+    assert parse_config("us-east-1", schema_defaults) == parse_config("us-east-1", {})
+
+
+def test_dev_stack_file_parses_to_a_fargate_stack_in_us_east_1():
+    region, raw = shipped_stack("dev")
+    assert parse_config(region, raw) == StackConfig(
+        region="us-east-1",
+        partition="aws",
+        launch_type=LaunchType.FARGATE,
+        vpc_cidr=IPv4Network("10.0.0.0/16"),
+        az_count=2,
+        private_ecr_images=True,
+        secrets_manager=False,
+        awslogs=True,
+        service_connect=False,
+        extra_endpoints=(),
+        restrict_to_account=True,
+    )
+
+
+def test_prod_stack_file_parses_to_an_ec2_stack_in_ca_west_1():
+    region, raw = shipped_stack("prod")
+    assert parse_config(region, raw) == StackConfig(
+        region="ca-west-1",
+        partition="aws",
+        launch_type=LaunchType.EC2,
+        vpc_cidr=IPv4Network("10.0.0.0/16"),
+        az_count=3,
+        private_ecr_images=True,
+        secrets_manager=True,
+        awslogs=True,
+        service_connect=True,
+        extra_endpoints=(),
+        restrict_to_account=True,
+    )
+
+
+def test_cli_strings_and_native_values_mean_the_same():
+    as_strings = {
+        "launchType": "ec2",
+        "azCount": "3",
+        "awslogs": "False",
+        "extraEndpoints": '["ssm", "kms", "ssm"]',
+        "restrictToAccount": "false",
+    }
+    native = {
+        "launchType": "EC2",
+        "azCount": 3,
+        "awslogs": False,
+        "extraEndpoints": ["ssm", "kms"],
+        "restrictToAccount": False,
+    }
+    parsed = parse_config("eu-west-1", as_strings)
+    assert parsed == parse_config("eu-west-1", native)
+    assert parsed.extra_endpoints == ("ssm", "kms")  # duplicates dropped, order kept
+    assert parsed.launch_type is LaunchType.EC2
+
+
+def test_workload_carries_the_features_and_never_an_internet_path():
+    workload = parse_config("us-east-1", {"serviceConnect": True, "secretsManager": "true"}).workload
+    assert (workload.launch_type, workload.service_connect, workload.secrets_manager) == (
+        LaunchType.FARGATE,
+        True,
+        True,
+    )
+    assert workload.internet_path is False
+
+
+@pytest.mark.parametrize(
+    ("region", "raw", "message"),
+    [
+        (
+            "us-east-1",
+            {"launchType": "LAMBDA"},
+            "Invalid ecs-privatelink:launchType 'LAMBDA': allowed values are FARGATE, EC2.",
+        ),
+        (
+            "us-east-1",
+            {"vpcCidr": "10.0.0.0/33"},
+            "Invalid ecs-privatelink:vpcCidr '10.0.0.0/33': expected an IPv4 CIDR with no host bits set, "
+            "such as 10.0.0.0/16.",
+        ),
+        (
+            "us-east-1",
+            {"vpcCidr": "10.0.0.1/16"},
+            "Invalid ecs-privatelink:vpcCidr '10.0.0.1/16': expected an IPv4 CIDR with no host bits set, "
+            "such as 10.0.0.0/16.",
+        ),
+        (
+            "us-east-1",
+            {"vpcCidr": "8.8.0.0/16"},
+            "Invalid ecs-privatelink:vpcCidr '8.8.0.0/16': the VPC must use a private (RFC 1918) range "
+            "inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16.",
+        ),
+        (
+            "us-east-1",
+            {"vpcCidr": "172.32.0.0/16"},  # just outside 172.16.0.0/12
+            "Invalid ecs-privatelink:vpcCidr '172.32.0.0/16': the VPC must use a private (RFC 1918) range "
+            "inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16.",
+        ),
+        (
+            "us-east-1",
+            {"vpcCidr": "10.0.0.0/26"},
+            "Invalid ecs-privatelink:vpcCidr '10.0.0.0/26': too small for eight /28 subnet slots "
+            "(one per AZ); use a prefix from /16 to /25.",
+        ),
+        (
+            "us-east-1",
+            {"vpcCidr": "10.0.0.0/8"},
+            "Invalid ecs-privatelink:vpcCidr '10.0.0.0/8': AWS allows VPC CIDRs from /16 down.",
+        ),
+        ("us-east-1", {"azCount": "0"}, "Invalid ecs-privatelink:azCount '0': allowed values are 1 to 6."),
+        ("us-east-1", {"azCount": 7}, "Invalid ecs-privatelink:azCount 7: allowed values are 1 to 6."),
+        ("us-east-1", {"azCount": "two"}, "Invalid ecs-privatelink:azCount 'two': expected a whole number."),
+        (
+            "us-east-1",
+            {"awslogs": "yes"},
+            "Invalid ecs-privatelink:awslogs 'yes': allowed values are true and false.",
+        ),
+        (
+            "us-east-1",
+            {"extraEndpoints": "ssm,kms"},
+            "Invalid ecs-privatelink:extraEndpoints 'ssm,kms': expected a JSON list of strings such as "
+            '["ssm", "kms"].',
+        ),
+        (
+            "us-east-1",
+            {"extraEndpoints": '{"ssm": true}'},
+            "Invalid ecs-privatelink:extraEndpoints '{\"ssm\": true}': expected a list of strings such as "
+            '["ssm", "kms"].',
+        ),
+        (
+            "us-east-1",
+            {"azcount": "2"},
+            "Unknown config key ecs-privatelink:azcount; known keys are ecs-privatelink:launchType, "
+            "ecs-privatelink:vpcCidr, ecs-privatelink:azCount, ecs-privatelink:privateEcrImages, "
+            "ecs-privatelink:secretsManager, ecs-privatelink:awslogs, ecs-privatelink:serviceConnect, "
+            "ecs-privatelink:extraEndpoints, ecs-privatelink:restrictToAccount.",
+        ),
+        (None, {}, "aws:region is not set: run `pulumi config set aws:region <region>`."),
+    ],
+)
+def test_bad_values_are_refused_naming_key_value_and_what_is_allowed(region, raw, message):
+    with pytest.raises(ConfigError) as refused:
+        parse_config(region, raw)
+    assert str(refused.value) == message
+
+
+def test_unknown_region_is_refused_with_the_known_ones():
+    with pytest.raises(ConfigError) as refused:
+        parse_config("mars-east-1", {})
+    message = str(refused.value)
+    assert message.startswith("Invalid aws:region: 'mars-east-1' is not an AWS Region botocore knows; known")
+    assert "ca-west-1" in message
+    assert "cn-north-1" in message
+
+
+def test_unknown_extra_endpoint_is_refused_with_the_interface_services():
+    with pytest.raises(ConfigError) as refused:
+        parse_config("us-east-1", {"extraEndpoints": ["ssm", "sqs-typo"]})
+    message = str(refused.value)
+    assert message.startswith(
+        "Invalid ecs-privatelink:extraEndpoints 'sqs-typo': unknown endpoint service; "
+        "allowed interface services are ecs-agent, ecs-telemetry, ecs, ecr.api, ecr.dkr, secretsmanager,"
+    )
+    assert " s3," not in message  # the gateway is not an extra
+
+
+def test_the_s3_gateway_is_not_an_extra_endpoint():
+    with pytest.raises(ConfigError, match=r"'s3': s3 is a gateway endpoint, created with privateEcrImages;"):
+        parse_config("us-east-1", {"extraEndpoints": ["s3"]})
+
+
+@pytest.mark.parametrize("region", ["ap-southeast-7", "mx-central-1", "ap-southeast-5"])
+def test_ec2messages_is_refused_in_regions_opened_in_2024_or_later(region):
+    with pytest.raises(ConfigError) as refused:
+        parse_config(region, {"extraEndpoints": ["ssmmessages", "ec2messages"]})
+    assert str(refused.value) == (
+        f"Invalid ecs-privatelink:extraEndpoints 'ec2messages': {region} opened in 2024 or later "
+        "and has no ec2messages endpoint; use ssmmessages."
+    )
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "ca-west-1", "cn-north-1"])
+def test_ec2messages_is_accepted_where_it_exists(region):
+    assert parse_config(region, {"extraEndpoints": ["ec2messages"]}).extra_endpoints == ("ec2messages",)
+
+
+def test_az_choice_takes_the_first_zones_of_the_region():
+    config = parse_config("us-east-1", {"azCount": 3})
+    assert choose_availability_zones(config, ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"]) == (
+        "us-east-1a",
+        "us-east-1b",
+        "us-east-1c",
+    )
+
+
+def test_az_count_above_what_the_region_offers_is_refused():
+    config = parse_config("us-west-1", {"azCount": 3})
+    with pytest.raises(ConfigError) as refused:
+        choose_availability_zones(config, ["us-west-1b", "us-west-1c"])
+    assert str(refused.value) == (
+        "Invalid ecs-privatelink:azCount 3: us-west-1 offers 2 Availability Zones (us-west-1b, us-west-1c); "
+        "allowed values are 1 to 2."
+    )
