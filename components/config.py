@@ -32,8 +32,10 @@ from .addressing import (
     SMALLEST_SUBNET_PREFIX,
     SMALLEST_VPC_PREFIX,
 )
+from .configerror import NAMESPACE, ConfigError, invalid
+from .workload_config import WORKLOAD_DEFAULTS, WorkloadConfig, parse_workload_config
 
-NAMESPACE = "ecs-privatelink"
+__all__ = ["NAMESPACE", "ConfigError", "StackConfig", "parse_config", "read_stack_config"]
 
 DEFAULTS: dict[str, Any] = {
     "launchType": "FARGATE",
@@ -45,15 +47,13 @@ DEFAULTS: dict[str, Any] = {
     "serviceConnect": False,
     "extraEndpoints": [],
     "restrictToAccount": True,
+    "workload": False,
+    **WORKLOAD_DEFAULTS,
 }
 
 EXTRA_ENDPOINT_CHOICES: tuple[str, ...] = tuple(
     key for key, service in CATALOG.items() if service.type is EndpointType.INTERFACE
 )
-
-
-class ConfigError(pulumi.RunError):
-    """Bad stack configuration. A RunError, so the CLI shows the message without a traceback."""
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,13 @@ class StackConfig:
     service_connect: bool
     extra_endpoints: tuple[str, ...]
     restrict_to_account: bool
+    workload_config: WorkloadConfig | None = None  # None: a network-only stack
 
     @property
     def workload(self) -> Workload:
+        """What the endpoint planner plans for: the workload's real inputs, else the feature flags."""
+        if self.workload_config is not None:
+            return self.workload_config.uses(self.launch_type)
         # internet_path stays False: this VPC never has an internet gateway or NAT.
         return Workload(
             launch_type=self.launch_type,
@@ -82,16 +86,12 @@ class StackConfig:
         )
 
 
-def _invalid(key: str, value: object, allowed: str) -> ConfigError:
-    return ConfigError(f"Invalid {NAMESPACE}:{key} {value!r}: {allowed}.")
-
-
 def _bool(key: str, value: object) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
-    raise _invalid(key, value, "allowed values are true and false")
+    raise invalid(key, value, "allowed values are true and false")
 
 
 def _int(key: str, value: object) -> int:
@@ -99,7 +99,7 @@ def _int(key: str, value: object) -> int:
         return value
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
-    raise _invalid(key, value, "expected a whole number")
+    raise invalid(key, value, "expected a whole number")
 
 
 def _string_list(key: str, value: object) -> list[str]:
@@ -108,9 +108,9 @@ def _string_list(key: str, value: object) -> list[str]:
         try:
             items = json.loads(value)
         except json.JSONDecodeError:
-            raise _invalid(key, value, 'expected a JSON list of strings such as ["ssm", "kms"]') from None
+            raise invalid(key, value, 'expected a JSON list of strings such as ["ssm", "kms"]') from None
     if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
-        raise _invalid(key, value, 'expected a list of strings such as ["ssm", "kms"]')
+        raise invalid(key, value, 'expected a list of strings such as ["ssm", "kms"]')
     return list(items)
 
 
@@ -127,23 +127,23 @@ def _launch_type(value: object) -> LaunchType:
     allowed = ", ".join(launch_type.value for launch_type in LaunchType)
     if isinstance(value, str) and value.upper() in LaunchType.__members__:
         return LaunchType[value.upper()]
-    raise _invalid("launchType", value, f"allowed values are {allowed}")
+    raise invalid("launchType", value, f"allowed values are {allowed}")
 
 
 def _vpc_cidr(value: object) -> IPv4Network:
     try:
         network = IPv4Network(str(value), strict=True)
     except ValueError:
-        raise _invalid(
+        raise invalid(
             "vpcCidr", value, "expected an IPv4 CIDR with no host bits set, such as 10.0.0.0/16"
         ) from None
     if not any(network.subnet_of(private) for private in PRIVATE_RANGES):
         ranges = ", ".join(str(private) for private in PRIVATE_RANGES)
-        raise _invalid("vpcCidr", value, f"the VPC must use a private (RFC 1918) range inside {ranges}")
+        raise invalid("vpcCidr", value, f"the VPC must use a private (RFC 1918) range inside {ranges}")
     if network.prefixlen < LARGEST_VPC_PREFIX:
-        raise _invalid("vpcCidr", value, f"AWS allows VPC CIDRs from /{LARGEST_VPC_PREFIX} down")
+        raise invalid("vpcCidr", value, f"AWS allows VPC CIDRs from /{LARGEST_VPC_PREFIX} down")
     if network.prefixlen > SMALLEST_VPC_PREFIX:
-        raise _invalid(
+        raise invalid(
             "vpcCidr",
             value,
             f"too small for eight /{SMALLEST_SUBNET_PREFIX} subnet slots (one per AZ); "
@@ -155,7 +155,7 @@ def _vpc_cidr(value: object) -> IPv4Network:
 def _az_count(value: object) -> int:
     count = _int("azCount", value)
     if not 1 <= count <= MAX_AZ_COUNT:
-        raise _invalid("azCount", value, f"allowed values are 1 to {MAX_AZ_COUNT}")
+        raise invalid("azCount", value, f"allowed values are 1 to {MAX_AZ_COUNT}")
     return count
 
 
@@ -165,15 +165,15 @@ def _extra_endpoints(value: object, region: str) -> tuple[str, ...]:
     for key in keys:
         service = CATALOG.get(key)
         if service is None:
-            raise _invalid("extraEndpoints", key, f"unknown endpoint service; {allowed}")
+            raise invalid("extraEndpoints", key, f"unknown endpoint service; {allowed}")
         if service.type is not EndpointType.INTERFACE:
-            raise _invalid(
+            raise invalid(
                 "extraEndpoints",
                 key,
                 f"{key} is a gateway endpoint, created with privateEcrImages; {allowed}",
             )
         if key == "ec2messages" and launched_2024_or_later(region):
-            raise _invalid(
+            raise invalid(
                 "extraEndpoints",
                 key,
                 f"{region} opened in 2024 or later and has no ec2messages endpoint; use ssmmessages",
@@ -189,25 +189,46 @@ def parse_config(region: str | None, raw: Mapping[str, object]) -> StackConfig:
         raise ConfigError(f"Unknown config key {NAMESPACE}:{unknown[0]}; known keys are {known}.")
     values = {**DEFAULTS, **raw}
     region, partition = _region(region)
+    launch_type = _launch_type(values["launchType"])
+    service_connect = _bool("serviceConnect", values["serviceConnect"])
+    workload_config = (
+        parse_workload_config(values, region, partition, launch_type, service_connect)
+        if _bool("workload", values["workload"])
+        else None
+    )
     return StackConfig(
         region=region,
         partition=partition,
-        launch_type=_launch_type(values["launchType"]),
+        launch_type=launch_type,
         vpc_cidr=_vpc_cidr(values["vpcCidr"]),
         az_count=_az_count(values["azCount"]),
         private_ecr_images=_bool("privateEcrImages", values["privateEcrImages"]),
         secrets_manager=_bool("secretsManager", values["secretsManager"]),
         awslogs=_bool("awslogs", values["awslogs"]),
-        service_connect=_bool("serviceConnect", values["serviceConnect"]),
+        service_connect=service_connect,
         extra_endpoints=_extra_endpoints(values["extraEndpoints"], region),
         restrict_to_account=_bool("restrictToAccount", values["restrictToAccount"]),
+        workload_config=workload_config,
     )
+
+
+def ignored_flags(config: StackConfig) -> list[str]:
+    """Feature flags whose value the workload overrides (the plan follows the workload), for a warning."""
+    if config.workload_config is None:
+        return []
+    derived = config.workload
+    flags = (
+        ("privateEcrImages", config.private_ecr_images, derived.private_ecr_images),
+        ("secretsManager", config.secrets_manager, derived.secrets_manager),
+        ("awslogs", config.awslogs, derived.awslogs),
+    )
+    return [f"{NAMESPACE}:{key}" for key, flag, used in flags if flag != used]
 
 
 def choose_availability_zones(config: StackConfig, zone_names: Sequence[str]) -> tuple[str, ...]:
     """The first azCount of the Region's AZs; refuses an azCount the Region cannot meet."""
     if config.az_count > len(zone_names):
-        raise _invalid(
+        raise invalid(
             "azCount",
             config.az_count,
             f"{config.region} offers {len(zone_names)} Availability Zones ({', '.join(zone_names)}); "

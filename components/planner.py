@@ -4,7 +4,9 @@ Pure (no Pulumi): the rules come from ``awsfacts.required_endpoints``; this modu
 extra endpoints, the partition's service names and the endpoint policies (C12).
 """
 
-from collections.abc import Iterable
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,3 +118,13 @@ def plan_endpoints(
         )
         for key in ordered
     ]
+
+
+def endpoint_set_digest(plan: Sequence[EndpointSpec]) -> str:
+    """A short fingerprint of the endpoint set: it changes whenever an endpoint is added or removed.
+
+    Container instances carry it, so a new endpoint set rolls them (C10: an agent registered before an
+    endpoint existed keeps using the public endpoint until it restarts).
+    """
+    fields = sorted((spec.key, spec.service_name, spec.type.value, spec.private_dns) for spec in plan)
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:16]

@@ -98,6 +98,8 @@ class AwsData:
             }
         if token == "aws:ec2/getVpcEndpointService:getVpcEndpointService":
             return self._endpoint_service(region, args)
+        if token == "aws:ec2/getPrefixList:getPrefixList":
+            return self._prefix_list(region, args)
         raise LookupError(f"the sandbox has no answer for the invoke {token}")
 
     def _endpoint_service(self, region: str, args: dict) -> dict:
@@ -125,4 +127,20 @@ class AwsData:
             "baseEndpointDnsNames": [f"{key}.{region}.vpce.{PARTITION_DNS_SUFFIX[partition_of(region)]}"],
             "region": region,
             "tags": {},
+        }
+
+    def _prefix_list(self, region: str, args: dict) -> dict:
+        # The AWS-managed prefix list of a gateway endpoint service (S3, DynamoDB); sample id and CIDRs.
+        name = args.get("name")
+        gateways = {service_name(key, region) for key, entry in CATALOG.items() if entry.type == "Gateway"}
+        if name not in gateways:
+            raise LookupError(f"no AWS-managed prefix list '{name}' in {region}")
+        prefix_list_id = "pl-" + hashlib.sha256(str(name).encode()).hexdigest()[:8]
+        return {
+            "id": prefix_list_id,
+            "prefixListId": prefix_list_id,
+            "name": name,
+            "cidrBlocks": ["52.216.0.0/15", "3.5.0.0/19"],  # sample
+            "filters": None,
+            "region": region,
         }

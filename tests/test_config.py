@@ -18,7 +18,7 @@ from components.config import (
 from sandbox.stackconfig import load_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-SCHEMA_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list}
+SCHEMA_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list, "object": dict}
 
 
 def project_schema() -> dict[str, dict]:
@@ -190,7 +190,12 @@ def test_workload_carries_the_features_and_never_an_internet_path():
             "Unknown config key ecs-privatelink:azcount; known keys are ecs-privatelink:launchType, "
             "ecs-privatelink:vpcCidr, ecs-privatelink:azCount, ecs-privatelink:privateEcrImages, "
             "ecs-privatelink:secretsManager, ecs-privatelink:awslogs, ecs-privatelink:serviceConnect, "
-            "ecs-privatelink:extraEndpoints, ecs-privatelink:restrictToAccount.",
+            "ecs-privatelink:extraEndpoints, ecs-privatelink:restrictToAccount, ecs-privatelink:workload, "
+            "ecs-privatelink:image, ecs-privatelink:imageTag, ecs-privatelink:cpu, ecs-privatelink:memory, "
+            "ecs-privatelink:desiredCount, ecs-privatelink:containerPort, ecs-privatelink:secrets, "
+            "ecs-privatelink:secretsKmsKeyArn, ecs-privatelink:logRetentionDays, "
+            "ecs-privatelink:logKmsKeyArn, ecs-privatelink:serviceConnectNamespace, "
+            "ecs-privatelink:instanceType, ecs-privatelink:minSize, ecs-privatelink:maxSize.",
         ),
         (None, {}, "aws:region is not set: run `pulumi config set aws:region <region>`."),
     ],

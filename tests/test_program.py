@@ -158,7 +158,7 @@ def test_the_vpc_default_security_group_is_emptied(dev):
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_endpoint_security_group_allows_only_https_from_the_private_subnets(stack, request):
     recording: Recording = request.getfixturevalue(stack)
-    (group,) = recording.of_type(SECURITY_GROUP)
+    group = one(recording, SECURITY_GROUP, "privatelink-sg")
     subnet_cidrs = [s.inputs["cidrBlock"] for _, s in sorted(subnets_by_az(recording).items())]
     assert group.inputs["ingress"] == [
         {
@@ -180,7 +180,7 @@ def test_every_planned_endpoint_is_present_and_wired(stack, request):
     assert sorted(r.name for r in recording.of_type(VPC_ENDPOINT)) == sorted(
         endpoint_name(s.key) for s in plan
     )
-    (group,) = recording.of_type(SECURITY_GROUP)
+    group = one(recording, SECURITY_GROUP, "privatelink-sg")
     subnet_urns = sorted(s.urn for s in recording.of_type(SUBNET))
     route_table_urns = sorted(r.urn for r in recording.of_type(ROUTE_TABLE))
     for spec in plan:
@@ -228,8 +228,13 @@ def test_every_resource_is_parented_by_its_component(stack, request):
     stack_urn = f"urn:pulumi:{stack}::{NAMESPACE}::pulumi:pulumi:Stack::{NAMESPACE}-{stack}"
     assert network.parent == endpoints.parent == stack_urn
     endpoint_types = {SECURITY_GROUP, VPC_ENDPOINT}
+    # The workload's resources (workload: true) have their own components, checked in test_workload.
+    workload = {r.urn for r in recording.resources if r.type.startswith(f"{NAMESPACE}:index:")} - {
+        network.urn,
+        endpoints.urn,
+    }
     for resource in recording.resources:
-        if resource.custom:
+        if resource.custom and resource.parent not in workload:
             expected = endpoints.urn if resource.type in endpoint_types else network.urn
             assert resource.parent == expected, resource.name
             assert resource.provider == ""  # the stack's default AWS provider
@@ -261,7 +266,7 @@ def test_preview_exports_the_known_outputs(dev):
 
 def test_up_passes_real_ids_between_resources_and_into_the_outputs(dev_up):
     (vpc,) = dev_up.of_type(VPC)
-    (group,) = dev_up.of_type(SECURITY_GROUP)
+    group = one(dev_up, SECURITY_GROUP, "privatelink-sg")
     subnets = [s for _, s in sorted(subnets_by_az(dev_up).items())]
     route_tables = [one(dev_up, ROUTE_TABLE, f"private-rt-{s.inputs['availabilityZone']}") for s in subnets]
     subnet_ids = [s.id for s in subnets]
@@ -354,7 +359,10 @@ def test_an_endpoint_no_subnet_can_host_is_refused_with_the_zones():
 
 
 def test_extra_endpoints_and_unrestricted_policies_reach_the_resources():
-    recording = run_stack("dev", {"extraEndpoints": '["ssm", "kms"]', "restrictToAccount": "false"})
+    # Network only: a workload looks the account up for its image and trust policies.
+    recording = run_stack(
+        "dev", {"extraEndpoints": '["ssm", "kms"]', "restrictToAccount": "false", "workload": "false"}
+    )
     ssm = one(recording, VPC_ENDPOINT, "privatelink-ssm")
     assert ssm.inputs["serviceName"] == "com.amazonaws.us-east-1.ssm"
     assert json.loads(ssm.inputs["policy"])["Statement"][0] == {

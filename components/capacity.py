@@ -1,0 +1,167 @@
+"""Ec2Capacity: ECS container instances for the EC2 launch type, in the private subnets.
+
+Launch template (ECS-optimized AL2023 AMI from its public SSM parameter, IMDSv2, no public IP), an
+Auto Scaling group that launches only after the VPC endpoints exist and rolls its instances when the
+endpoint set changes, and a capacity provider with managed scaling.
+"""
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from awsfacts import ECS_OPTIMIZED_AMI_PARAMETER_PREFIX
+
+from .taskiam import ECS_INSTANCE_POLICY, managed_policy_arn, trust_policy
+
+# Resolved by EC2 at each launch, so new instances always get the current ECS-optimized AMI, whose
+# agent is recent enough for the ECS endpoints (C10, >= 1.25.1).
+ECS_AMI_PARAMETER = f"{ECS_OPTIMIZED_AMI_PARAMETER_PREFIX}amazon-linux-2023/recommended/image_id"
+ECS_AMI_IMAGE_ID = f"resolve:ssm:{ECS_AMI_PARAMETER}"
+ENDPOINT_SET_TAG = "ecs-privatelink:endpoint-set"
+
+
+@dataclass
+class Ec2CapacityArgs:
+    cluster_name: pulumi.Input[str]
+    capacity_provider_name: str  # ECS refuses names starting with aws, ecs or fargate
+    partition: str
+    instance_type: str
+    min_size: int
+    max_size: int
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    egress: Sequence[aws.ec2.SecurityGroupEgressArgs]  # the workload's: HTTPS to the endpoints and S3
+    endpoints: Sequence[pulumi.Resource]  # instances launch only after these exist
+    endpoint_set_digest: str  # planner.endpoint_set_digest of the plan
+
+
+def user_data(cluster_name: str, endpoint_set_digest: str) -> str:
+    """Joins the cluster; the digest makes a new endpoint set a new launch template version."""
+    return (
+        "#!/bin/bash\n"
+        f"# endpoint set {endpoint_set_digest}: a change replaces the instances, so no agent keeps a\n"
+        "# session opened before an endpoint existed.\n"
+        "cat >> /etc/ecs/ecs.config <<'CONFIG'\n"
+        f"ECS_CLUSTER={cluster_name}\n"
+        "ECS_AWSVPC_BLOCK_IMDS=true\n"
+        "CONFIG\n"
+    )
+
+
+class Ec2Capacity(pulumi.ComponentResource):
+    capacity_provider_name: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    auto_scaling_group_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: Ec2CapacityArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("ecs-privatelink:index:Ec2Capacity", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        role = aws.iam.Role(
+            f"{name}-instance-role",
+            description="ECS container instances: the ECS agent's permissions",
+            assume_role_policy=json.dumps(trust_policy("ec2.amazonaws.com")),
+            opts=child,
+        )
+        attachment = aws.iam.RolePolicyAttachment(
+            f"{name}-instance-policy",
+            role=role.id,  # a role's id is its name
+            policy_arn=managed_policy_arn(args.partition, ECS_INSTANCE_POLICY),
+            opts=child,
+        )
+        profile = aws.iam.InstanceProfile(
+            f"{name}-instance-profile",
+            role=role.id,  # a role's id is its name
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[attachment])),
+        )
+        # The agent pulls images and ships logs from the host, so the instances need the same way out
+        # as the tasks: HTTPS to the endpoints and to S3, nothing else, and no way in.
+        security_group = aws.ec2.SecurityGroup(
+            f"{name}-instance-sg",
+            vpc_id=args.vpc_id,
+            description="ECS container instances: HTTPS to the VPC endpoints and S3 only",
+            ingress=[],
+            egress=list(args.egress),
+            tags={"Name": f"{name}-instance-sg"},
+            opts=child,
+        )
+        template = aws.ec2.LaunchTemplate(
+            f"{name}-launch-template",
+            description="ECS container instances in the private subnets",
+            image_id=ECS_AMI_IMAGE_ID,
+            instance_type=args.instance_type,
+            iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(arn=profile.arn),
+            network_interfaces=[
+                aws.ec2.LaunchTemplateNetworkInterfaceArgs(
+                    device_index=0,
+                    associate_public_ip_address="false",
+                    security_groups=[security_group.id],
+                )
+            ],
+            metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
+                http_endpoint="enabled",
+                http_tokens="required",  # IMDSv2 only
+                http_put_response_hop_limit=1,  # no credentials for containers one hop away
+            ),
+            user_data=pulumi.Output.from_input(args.cluster_name).apply(
+                lambda cluster: base64.b64encode(
+                    user_data(cluster, args.endpoint_set_digest).encode()
+                ).decode()
+            ),
+            update_default_version=True,
+            tags={"Name": f"{name}-launch-template", ENDPOINT_SET_TAG: args.endpoint_set_digest},
+            opts=child,
+        )
+        group = aws.autoscaling.Group(
+            f"{name}-asg",
+            vpc_zone_identifiers=list(args.subnet_ids),
+            min_size=args.min_size,
+            max_size=args.max_size,
+            # The version number, not "$Latest": a new version is a change, which starts the refresh.
+            launch_template=aws.autoscaling.GroupLaunchTemplateArgs(
+                id=template.id,
+                # Always set once the template exists; only engines without the provider leave it empty.
+                version=template.latest_version.apply(
+                    lambda version: "$Latest" if version is None else str(version)
+                ),
+            ),
+            instance_refresh=aws.autoscaling.GroupInstanceRefreshArgs(
+                strategy="Rolling",
+                preferences=aws.autoscaling.GroupInstanceRefreshPreferencesArgs(min_healthy_percentage=50),
+            ),
+            health_check_type="EC2",
+            tags=[
+                aws.autoscaling.GroupTagArgs(key="Name", value=f"{name}-instance", propagate_at_launch=True),
+                # ECS managed scaling owns the desired capacity of groups tagged so.
+                aws.autoscaling.GroupTagArgs(key="AmazonECSManaged", value="true", propagate_at_launch=True),
+            ],
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=list(args.endpoints))),
+        )
+        provider = aws.ecs.CapacityProvider(
+            f"{name}-capacity-provider",
+            name=args.capacity_provider_name,
+            auto_scaling_group_provider=aws.ecs.CapacityProviderAutoScalingGroupProviderArgs(
+                auto_scaling_group_arn=group.arn,
+                managed_scaling=aws.ecs.CapacityProviderAutoScalingGroupProviderManagedScalingArgs(
+                    status="ENABLED", target_capacity=100
+                ),
+                managed_termination_protection="DISABLED",  # needs scale-in protection on the group
+                managed_draining="ENABLED",
+            ),
+            opts=child,
+        )
+
+        self.capacity_provider_name = provider.name
+        self.security_group_id = security_group.id
+        self.auto_scaling_group_arn = group.arn
+        self.register_outputs(
+            {
+                "capacityProviderName": self.capacity_provider_name,
+                "securityGroupId": self.security_group_id,
+                "autoScalingGroupArn": self.auto_scaling_group_arn,
+            }
+        )

@@ -1,0 +1,102 @@
+"""IAM documents of the workload: trust policies and the task execution role's permissions.
+
+Pure (plain strings in, dicts out) so the exact documents are testable without Pulumi; the component
+fills in resource ids and ARNs once they are known.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from awsfacts import PARTITION_DNS_SUFFIX
+
+POLICY_VERSION = "2012-10-17"
+ECR_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+ECR_TOKEN_ACTION = "ecr:GetAuthorizationToken"
+LOG_WRITE_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+ECS_INSTANCE_POLICY = "service-role/AmazonEC2ContainerServiceforEC2Role"
+
+
+def trust_policy(service: str, account_id: str | None = None) -> dict[str, Any]:
+    """Lets an AWS service assume the role; with ``account_id``, only on behalf of that account."""
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": "sts:AssumeRole",
+    }
+    if account_id is not None:
+        # Confused-deputy guard: ECS assumes the role only for this account's tasks.
+        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": account_id}}
+    return {"Version": POLICY_VERSION, "Statement": [statement]}
+
+
+def execution_role_policy(
+    *,
+    region: str,
+    partition: str,
+    log_group_arn: str,
+    ecr_repository_arn: str | None,
+    ecr_endpoint_ids: Sequence[str],
+    secret_arns: Sequence[str],
+    secrets_kms_key_arn: str | None,
+) -> dict[str, Any]:
+    """What ECS needs to start the tasks, and nothing more.
+
+    ``ecr_repository_arn`` None: a public image, so no ECR permission at all. Image pulls are allowed
+    only through this VPC's ECR endpoints (C13); ecr:GetAuthorizationToken carries no such condition,
+    as Fargate fetches the token through its own network interface.
+    """
+    statements: list[dict[str, Any]] = []
+    if ecr_repository_arn is not None:
+        if not ecr_endpoint_ids:
+            raise ValueError("a private ECR image needs the ecr.api and ecr.dkr endpoints (C6)")
+        statements += [
+            {
+                "Sid": "PullImagesThroughTheVpcEndpoints",
+                "Effect": "Allow",
+                "Action": list(ECR_PULL_ACTIONS),
+                "Resource": ecr_repository_arn,
+                "Condition": {"StringEquals": {"aws:SourceVpce": list(ecr_endpoint_ids)}},
+            },
+            {
+                "Sid": "GetRegistryAuthorizationToken",
+                "Effect": "Allow",
+                "Action": ECR_TOKEN_ACTION,
+                "Resource": "*",  # the action takes no resource
+            },
+        ]
+    statements.append(
+        {
+            "Sid": "WriteTaskLogs",
+            "Effect": "Allow",
+            "Action": list(LOG_WRITE_ACTIONS),
+            "Resource": f"{log_group_arn}:log-stream:*",
+        }
+    )
+    if secret_arns:
+        statements.append(
+            {
+                "Sid": "ReadDeclaredSecrets",
+                "Effect": "Allow",
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": sorted(secret_arns),
+            }
+        )
+        if secrets_kms_key_arn is not None:
+            statements.append(
+                {
+                    "Sid": "DecryptSecretsThroughSecretsManager",
+                    "Effect": "Allow",
+                    "Action": "kms:Decrypt",
+                    "Resource": secrets_kms_key_arn,
+                    "Condition": {
+                        "StringEquals": {
+                            "kms:ViaService": f"secretsmanager.{region}.{PARTITION_DNS_SUFFIX[partition]}"
+                        }
+                    },
+                }
+            )
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def managed_policy_arn(partition: str, name: str) -> str:
+    return f"arn:{partition}:iam::aws:policy/{name}"

@@ -1,0 +1,283 @@
+"""The ECS workload's configuration, validated, and what it uses: the ``awsfacts.Workload`` it implies.
+
+Pure (no Pulumi resources): ``parse_workload_config`` turns raw config values into a ``WorkloadConfig``
+or raises a ``ConfigError`` naming key, value and what is allowed; ``WorkloadConfig.uses`` is the
+derivation the endpoint planner is fed with, so the endpoints follow the workload's real inputs.
+"""
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from awsfacts import PARTITION_DNS_SUFFIX, LaunchType, Workload
+
+from .configerror import invalid
+
+WORKLOAD_DEFAULTS: dict[str, object] = {
+    "image": "",
+    "imageTag": "v1",
+    "cpu": 256,
+    "memory": 512,
+    "desiredCount": 2,
+    "containerPort": 8080,
+    "secrets": {},
+    "secretsKmsKeyArn": "",
+    "logRetentionDays": 30,
+    "logKmsKeyArn": "",
+    "serviceConnectNamespace": "internal",
+    "instanceType": "t3.medium",
+    "minSize": 1,
+    "maxSize": 3,
+}
+
+# Fargate task sizes (Linux): cpu units -> allowed memory in MiB (ECS developer guide, task size).
+FARGATE_SIZES: dict[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4096 + 1, 1024)),
+    1024: tuple(range(2048, 8192 + 1, 1024)),
+    2048: tuple(range(4096, 16384 + 1, 1024)),
+    4096: tuple(range(8192, 30720 + 1, 1024)),
+    8192: tuple(range(16384, 61440 + 1, 4096)),
+    16384: tuple(range(32768, 122880 + 1, 8192)),
+}
+
+# The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days.
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+
+_PRIVATE_ECR_IMAGE = re.compile(
+    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.(?P<suffix>amazonaws\.com(?:\.cn)?)/"
+    r"(?P<repository>[a-z0-9][a-z0-9._/-]*)(?::[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$"
+)
+_SECRET_ARN = re.compile(
+    r"^(?P<arn>arn:(?P<partition>aws[a-z-]*):secretsmanager:(?P<region>[a-z0-9-]+):\d{12}:secret:"
+    r"[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6})(?::[^:]*:[^:]*:[^:]*)?$"
+)  # the full ARN (with AWS's six-character suffix), optionally ECS's ":json-key:version-stage:version-id"
+_KMS_KEY_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):\d{12}:"
+    r"key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$"
+)
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
+_IMAGE_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+_DNS_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_DNS_NAME = re.compile(rf"^(?=.{{1,253}}$){_DNS_LABEL}(?:\.{_DNS_LABEL})*$")
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
+MAX_ASG_SIZE = 100  # a guard against typos (1000 instead of 10), not an AWS limit
+
+
+@dataclass(frozen=True)
+class Image:
+    """The container image: the stack's own ECR repository, another private ECR image, or a public one."""
+
+    reference: str | None  # None: the stack's repository, at ``tag``
+    tag: str
+    repository_arn: str | None  # a configured private ECR image's repository (for the pull permission)
+
+    @property
+    def in_stack_repository(self) -> bool:
+        return self.reference is None
+
+    @property
+    def private_ecr(self) -> bool:
+        return self.reference is None or self.repository_arn is not None
+
+
+@dataclass(frozen=True)
+class WorkloadConfig:
+    image: Image
+    cpu: int
+    memory: int
+    desired_count: int
+    container_port: int
+    secrets: tuple[tuple[str, str | None], ...]  # (variable name, secret ARN or None: the stack creates it)
+    secrets_kms_key_arn: str | None
+    log_retention_days: int
+    log_kms_key_arn: str | None
+    service_connect: bool
+    service_connect_namespace: str
+    instance_type: str
+    min_size: int
+    max_size: int
+
+    def uses(self, launch_type: LaunchType) -> Workload:
+        """What the workload needs from the VPC: the input of the endpoint planner.
+
+        awslogs is always on (every container logs with it); internet_path stays False, as this VPC
+        never has an internet gateway or NAT.
+        """
+        return Workload(
+            launch_type=launch_type,
+            private_ecr_images=self.image.private_ecr,
+            secrets_manager=bool(self.secrets),
+            awslogs=True,
+            service_connect=self.service_connect,
+        )
+
+
+def _int(key: str, value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise invalid(key, value, "expected a whole number")
+
+
+def _in_range(key: str, value: object, low: int, high: int) -> int:
+    number = _int(key, value)
+    if not low <= number <= high:
+        raise invalid(key, value, f"allowed values are {low} to {high}")
+    return number
+
+
+def _string(key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise invalid(key, value, "expected a string")
+    return value.strip()
+
+
+def parse_image(value: object, tag: object, region: str, partition: str) -> Image:
+    """``""``: the stack's repository; a private ECR URI must be in the stack's Region; else public."""
+    reference = _string("image", value)
+    tag_text = _string("imageTag", tag)
+    if not _IMAGE_TAG.match(tag_text):
+        raise invalid("imageTag", tag, "expected a Docker tag: letters, digits, '_', '.', '-', at most 128")
+    if not reference:
+        return Image(None, tag_text, None)
+    if any(ch.isspace() for ch in reference) or reference.startswith(("http://", "https://")):
+        raise invalid("image", value, "expected an image reference such as 'nginx:1.27' or an ECR URI")
+    match = _PRIVATE_ECR_IMAGE.match(reference)
+    if match is None:
+        if ".dkr.ecr." in reference:
+            raise invalid(
+                "image",
+                value,
+                "expected a private ECR image as <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> "
+                "or @sha256:<digest>",
+            )
+        return Image(reference, tag_text, None)
+    if match["region"] != region or match["suffix"] != PARTITION_DNS_SUFFIX[partition]:
+        raise invalid(
+            "image",
+            value,
+            f"the ECR registry must be in the stack's Region {region} (VPC endpoints serve only their own "
+            "Region, C3); replicate the image there",
+        )
+    arn = f"arn:{partition}:ecr:{region}:{match['account']}:repository/{match['repository']}"
+    return Image(reference, tag_text, arn)
+
+
+def _arn_in_region(key: str, value: object, pattern: re.Pattern[str], region: str, partition: str) -> str:
+    text = _string(key, value)
+    match = pattern.match(text)
+    if match is None:
+        raise invalid(key, value, "expected a full ARN, e.g. " + _ARN_EXAMPLES[key])
+    if match["partition"] != partition or match["region"] != region:
+        raise invalid(
+            key, value, f"it must be in the stack's Region {region} ({partition}), which the endpoints serve"
+        )
+    return text
+
+
+_ARN_EXAMPLES = {
+    "secrets": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf",
+    "secretsKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "logKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+}
+
+
+def _optional_kms_key(key: str, value: object, region: str, partition: str) -> str | None:
+    if value is None or value == "":
+        return None
+    return _arn_in_region(key, value, _KMS_KEY_ARN, region, partition)
+
+
+def parse_secrets(value: object, region: str, partition: str) -> tuple[tuple[str, str | None], ...]:
+    """A map of environment variable name -> secret ARN, or -> null for a secret the stack creates."""
+    items: object = value
+    if isinstance(value, str):
+        try:
+            items = json.loads(value) if value.strip() else {}
+        except json.JSONDecodeError:
+            raise invalid("secrets", value, 'expected a JSON map such as {"DB_PASSWORD": null}') from None
+    if not isinstance(items, Mapping):
+        raise invalid("secrets", value, "expected a map of variable name to secret ARN or null")
+    secrets: list[tuple[str, str | None]] = []
+    for name, arn in items.items():
+        if not isinstance(name, str) or not _ENV_NAME.match(name):
+            raise invalid("secrets", name, "a secret's name is its variable's: letters, digits and '_'")
+        if arn is None or arn == "":
+            secrets.append((name, None))
+        else:
+            # The ECS form with a JSON key is allowed; its base ARN is what IAM and the endpoint see.
+            secrets.append((name, _arn_in_region("secrets", arn, _SECRET_ARN, region, partition)))
+    return tuple(sorted(secrets))
+
+
+def secret_base_arn(arn: str) -> str:
+    """The secret's own ARN, without ECS's ":json-key:version-stage:version-id" selector."""
+    match = _SECRET_ARN.match(arn)
+    return match["arn"] if match else arn
+
+
+def _task_size(launch_type: LaunchType, cpu_value: object, memory_value: object) -> tuple[int, int]:
+    cpu, memory = _int("cpu", cpu_value), _int("memory", memory_value)
+    if launch_type is LaunchType.FARGATE:
+        if cpu not in FARGATE_SIZES:
+            allowed = ", ".join(str(units) for units in FARGATE_SIZES)
+            raise invalid("cpu", cpu_value, f"Fargate allows {allowed} CPU units")
+        if memory not in FARGATE_SIZES[cpu]:
+            sizes = FARGATE_SIZES[cpu]
+            allowed = (
+                ", ".join(str(size) for size in sizes)
+                if len(sizes) <= 4
+                else (f"{sizes[0]} to {sizes[-1]} in steps of {sizes[1] - sizes[0]}")
+            )
+            raise invalid("memory", memory_value, f"with cpu {cpu} Fargate allows {allowed} MiB")
+    else:
+        if not 128 <= cpu <= 196608:
+            raise invalid("cpu", cpu_value, "allowed values are 128 to 196608 CPU units")
+        if not 128 <= memory <= 1048576:
+            raise invalid("memory", memory_value, "allowed values are 128 to 1048576 MiB")
+    return cpu, memory
+
+
+def parse_workload_config(
+    raw: Mapping[str, object], region: str, partition: str, launch_type: LaunchType, service_connect: bool
+) -> WorkloadConfig:
+    """Validate the workload keys (``raw`` already has the defaults filled in)."""
+    cpu, memory = _task_size(launch_type, raw["cpu"], raw["memory"])
+    retention = _int("logRetentionDays", raw["logRetentionDays"])
+    if retention not in LOG_RETENTION_DAYS:
+        allowed = ", ".join(str(days) for days in LOG_RETENTION_DAYS)
+        raise invalid("logRetentionDays", raw["logRetentionDays"], f"CloudWatch Logs allows {allowed}")
+    namespace = _string("serviceConnectNamespace", raw["serviceConnectNamespace"])
+    if not _DNS_NAME.match(namespace):
+        raise invalid(
+            "serviceConnectNamespace", raw["serviceConnectNamespace"], "expected a DNS name such as internal"
+        )
+    instance_type = _string("instanceType", raw["instanceType"])
+    if not _INSTANCE_TYPE.match(instance_type):
+        raise invalid("instanceType", raw["instanceType"], "expected an EC2 instance type such as t3.medium")
+    min_size = _in_range("minSize", raw["minSize"], 0, MAX_ASG_SIZE)
+    max_size = _in_range("maxSize", raw["maxSize"], 1, MAX_ASG_SIZE)
+    if min_size > max_size:
+        raise invalid("minSize", raw["minSize"], f"it must not exceed maxSize ({max_size})")
+    return WorkloadConfig(
+        image=parse_image(raw["image"], raw["imageTag"], region, partition),
+        cpu=cpu,
+        memory=memory,
+        desired_count=_in_range("desiredCount", raw["desiredCount"], 0, 1000),
+        container_port=_in_range("containerPort", raw["containerPort"], 1, 65535),
+        secrets=parse_secrets(raw["secrets"], region, partition),
+        secrets_kms_key_arn=_optional_kms_key("secretsKmsKeyArn", raw["secretsKmsKeyArn"], region, partition),
+        log_retention_days=retention,
+        log_kms_key_arn=_optional_kms_key("logKmsKeyArn", raw["logKmsKeyArn"], region, partition),
+        service_connect=service_connect,
+        service_connect_namespace=namespace,
+        instance_type=instance_type,
+        min_size=min_size,
+        max_size=max_size,
+    )
