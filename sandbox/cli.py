@@ -1,0 +1,263 @@
+"""``python -m sandbox {preview,up,verify}``: the Pulumi CLI's preview and up, offline, plus verify.
+
+Exit codes: 0 all good; 1 a mandatory policy violation or a failed verify check; 2 the run itself
+failed (bad config, program error, a resource type the sandbox cannot create).
+"""
+
+import argparse
+import json
+import sys
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Any, TextIO
+
+from .analyzer import PolicyConfigError as PackConfigError
+from .analyzer import PolicyPackStartError
+from .preview import PolicyConfigError, PreviewResult, load_policy_config, preview_stack
+from .report import (
+    diagnostics_json,
+    print_diagnostics,
+    print_outputs,
+    print_plan,
+    print_verify,
+    recording_json,
+)
+from .stackconfig import StackConfig, StackConfigError, load_stack_config
+
+# up and verify import boto3 (and moto) inside their commands: preview's time to verdict matters.
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+STATE_DIR = ".sandbox"
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+MOTO_CONFIG: Any = {"iam": {"load_aws_managed_policies": True}}
+
+
+class UsageError(Exception):
+    """Something the user can fix on the command line or in the stack files."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox",
+        description="Preview the stack with the policy pack, deploy it into moto, verify a deployed VPC.",
+        epilog="Exit codes: 0 all good, 1 a mandatory violation or a failed check, 2 the run itself failed.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def stack_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--stack", default="dev", help="stack name: reads Pulumi.<stack>.yaml (default dev)"
+        )
+        command.add_argument("--program", type=Path, default=PROJECT_ROOT, help="program directory")
+        command.add_argument("--json", action="store_true", help="machine-readable output")
+
+    def pack_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--policy-pack", type=Path, default=None, help="policy pack directory (default policypack)"
+        )
+        command.add_argument(
+            "--policy-pack-config", type=Path, default=None, help="policy config JSON, CLI format"
+        )
+
+    def aws_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--endpoint-url", default=None, help="a running moto_server, e.g. http://127.0.0.1:5000"
+        )
+        command.add_argument(
+            "--state-file",
+            type=Path,
+            default=None,
+            help=f"stack outputs saved by up (default {STATE_DIR}/<stack>.json)",
+        )
+
+    preview = commands.add_parser("preview", help="plan and policy verdicts under mocks")
+    stack_options(preview)
+    pack_options(preview)
+
+    up = commands.add_parser("up", help="policy check, deploy into moto, then verify")
+    stack_options(up)
+    pack_options(up)
+    aws_options(up)
+
+    verify = commands.add_parser("verify", help="check a deployed VPC against C1-C11 and C15")
+    stack_options(verify)
+    aws_options(verify)
+    verify.add_argument("--vpc-id", default=None, help="VPC to check (default: the vpcId in the state file)")
+    verify.add_argument("--region", default=None, help="AWS Region (default: the stack's aws:region)")
+    verify.add_argument("--fix", action="store_true", help="restart stale ECS agents through SSM Run Command")
+    return parser
+
+
+def _pack_dir(args: argparse.Namespace) -> Path:
+    # The organisation's pack applies to every stack, so the default is ours whatever --program says.
+    pack = args.policy_pack or PROJECT_ROOT / "policypack"
+    if not (pack / "PulumiPolicy.yaml").is_file():
+        raise UsageError(f"{pack} is not a policy pack (no PulumiPolicy.yaml)")
+    return Path(pack)
+
+
+def _state_path(args: argparse.Namespace) -> Path:
+    return Path(args.state_file or Path(args.program) / STATE_DIR / f"{args.stack}.json")
+
+
+def _run_preview(args: argparse.Namespace, stack: StackConfig) -> PreviewResult:
+    policy_config = load_policy_config(args.policy_pack_config)
+    return preview_stack(stack, args.program, _pack_dir(args), policy_config=policy_config)
+
+
+def _preview_json(result: PreviewResult) -> dict[str, Any]:
+    return {
+        "stack": result.stack.stack,
+        "error": result.error or None,
+        "plan": recording_json(result.recording) if result.recording else None,
+        "policyPack": {"name": result.pack.name, "version": result.pack.version} if result.pack else None,
+        "diagnostics": diagnostics_json(result.diagnostics),
+        "mandatoryViolations": len(result.mandatory),
+    }
+
+
+def _print_preview(result: PreviewResult, out: TextIO) -> None:
+    if result.recording is not None:
+        print_plan(result.recording, out)
+        print_diagnostics(result.diagnostics, out, result.pack)
+    else:
+        out.write(f"error: the program failed: {result.error}\n")
+
+
+def cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
+    result = _run_preview(args, load_stack_config(args.program, args.stack))
+    if args.json:
+        json.dump(_preview_json(result), out, indent=2)
+        out.write("\n")
+    else:
+        _print_preview(result, out)
+    if result.error:
+        return EXIT_ERROR
+    return EXIT_FAILED if result.mandatory else EXIT_OK
+
+
+def _moto(endpoint_url: str | None) -> AbstractContextManager[Any]:
+    if endpoint_url:
+        return nullcontext()
+    from moto import mock_aws  # imported here: preview and verify against AWS never need it
+    from moto.core.models import MockAWS
+
+    if MockAWS._nested_count > 0:
+        return nullcontext()  # a caller (a test session) already runs moto: use it, config and all
+    # AWS managed policies are loaded because the program attaches them (AmazonEC2ContainerServiceforEC2Role).
+    return mock_aws(config=MOTO_CONFIG)
+
+
+def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
+    from .awsclients import AwsClients
+    from .deploy import deploy_stack, save_state, unsupported_types
+    from .verify import verify_vpc, workload_from_config
+
+    stack = load_stack_config(args.program, args.stack)
+    result = _run_preview(args, stack)
+    summary: dict[str, Any] = {"preview": _preview_json(result), "deploy": None, "verify": None}
+    text = not args.json
+    if text:
+        _print_preview(result, out)
+
+    def finish(code: int, message: str = "") -> int:
+        if message:
+            summary["message"] = message
+        if args.json:
+            json.dump(summary, out, indent=2, default=str)
+            out.write("\n")
+        elif message:
+            out.write(f"\n{message}\n")
+        return code
+
+    if result.error:
+        return finish(EXIT_ERROR, "Nothing was created: the program failed.")
+    if result.mandatory:
+        return finish(
+            EXIT_FAILED, f"Nothing was created: {len(result.mandatory)} mandatory policy violation(s)."
+        )
+    assert result.recording is not None
+    unsupported = unsupported_types(result.recording.resources)
+    if unsupported:
+        return finish(
+            EXIT_ERROR,
+            "Nothing was created: the sandbox cannot create these types in moto: " + ", ".join(unsupported),
+        )
+
+    with _moto(args.endpoint_url):
+        clients = AwsClients(stack.region, endpoint_url=args.endpoint_url, moto=True)
+        deployed = deploy_stack(stack, args.program, clients)
+        summary["deploy"] = {
+            "created": [{"type": c.type, "id": c.id, "urn": c.urn} for c in deployed.created],
+            "outputs": deployed.recording.outputs if deployed.recording else None,
+            "error": deployed.error or None,
+        }
+        if deployed.recording is None:
+            return finish(
+                EXIT_ERROR, f"Deploy failed after {len(deployed.created)} resource(s): {deployed.error}"
+            )
+        if text:
+            where = args.endpoint_url or "in-process moto"
+            out.write(f"\nDeployed {len(deployed.created)} resources into {where}.\n")
+            print_outputs(deployed.recording.outputs, out)
+        if args.endpoint_url:  # in-process moto's state ends with this process: nothing to keep
+            save_state(_state_path(args), stack, deployed, args.endpoint_url)
+            if text:
+                out.write(f"Saved the stack outputs to {_state_path(args)}.\n")
+        vpc_id = deployed.recording.outputs.get("vpcId")
+        if not isinstance(vpc_id, str):
+            return finish(EXIT_ERROR, "The program exports no vpcId; nothing to verify.")
+        report = verify_vpc(clients, vpc_id, workload_from_config(stack))
+    summary["verify"] = report.to_json()
+    if text:
+        print_verify(report, out)
+    return finish(EXIT_OK if report.passed else EXIT_FAILED)
+
+
+def _verify_target(args: argparse.Namespace, stack: StackConfig) -> tuple[str, str, str | None]:
+    """(VPC id, Region, endpoint URL) from the flags, else from the state ``up`` saved."""
+    region, endpoint_url, vpc_id = args.region, args.endpoint_url, args.vpc_id
+    if vpc_id is None:
+        path = _state_path(args)
+        if not path.is_file():
+            raise UsageError(f"give --vpc-id, or deploy first with `up --endpoint-url ...` (no {path})")
+        state = json.loads(path.read_text())
+        vpc_id = state["outputs"]["vpcId"]
+        region = region or state.get("region")
+        endpoint_url = endpoint_url or state.get("endpointUrl")
+    return vpc_id, region or stack.region, endpoint_url
+
+
+def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from .awsclients import AwsClients
+    from .verify import verify_vpc, workload_from_config
+
+    stack = load_stack_config(args.program, args.stack)
+    vpc_id, region, endpoint_url = _verify_target(args, stack)
+    # Against moto any credentials do; against AWS the default chain is used.
+    clients = AwsClients(region, endpoint_url=endpoint_url, moto=endpoint_url is not None)
+    try:
+        report = verify_vpc(clients, vpc_id, workload_from_config(stack), fix=args.fix)
+    except (BotoCoreError, ClientError) as error:  # no credentials, no permission, unreachable endpoint
+        raise UsageError(f"cannot read {vpc_id} in {region}: {error}") from None
+    if args.json:
+        json.dump(report.to_json(), out, indent=2)
+        out.write("\n")
+    else:
+        print_verify(report, out)
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+COMMANDS = {"preview": cmd_preview, "up": cmd_up, "verify": cmd_verify}
+
+
+def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
+    args = _parser().parse_args(argv)
+    args.program = Path(args.program).resolve()
+    try:
+        return COMMANDS[args.command](args, out)
+    except (UsageError, StackConfigError, PolicyConfigError, PackConfigError, PolicyPackStartError) as error:
+        sys.stderr.write(f"error: {error}\n")
+        return EXIT_ERROR

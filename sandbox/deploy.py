@@ -1,0 +1,107 @@
+"""``up``'s engine side: back the program's resources with real moto resources, then save the outputs.
+
+``MotoFactory`` is a ``run_program`` factory: called once per custom resource with its resolved
+inputs, it creates the resource through the handler for its type (``motoresources``) and returns the
+physical id and computed outputs, so real ids flow to dependent resources.
+"""
+
+import json
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .awsclients import AwsClients
+from .motoresources import HANDLERS, MotoContext, reveal
+from .program import ProgramError, RecordedResource, Recording, run_program
+from .stackconfig import StackConfig
+
+
+class UnsupportedResourceError(Exception):
+    """The sandbox cannot create this resource type in moto."""
+
+
+def unsupported_types(resources: list[RecordedResource]) -> list[str]:
+    """Custom resource types in a recording that ``up`` cannot create, so it fails before creating any."""
+    return sorted({r.type for r in resources if r.custom and r.type not in HANDLERS})
+
+
+@dataclass
+class Created:
+    urn: str
+    type: str
+    id: str
+    region: str
+
+
+@dataclass
+class MotoFactory:
+    clients: AwsClients
+    created: list[Created] = field(default_factory=list)
+    # new_resource runs on several executor threads; moto and our bookkeeping want one at a time.
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.context = MotoContext(self.clients)
+
+    def __call__(self, resource: RecordedResource) -> tuple[str, dict[str, Any]]:
+        handler = HANDLERS.get(resource.type)
+        if handler is None:
+            raise UnsupportedResourceError(
+                f"the sandbox cannot create {resource.type} ('{resource.name}') in moto; "
+                "add a handler in sandbox/motoresources.py"
+            )
+        resource = replace(resource, inputs=reveal(resource.inputs))
+        with self._lock:
+            region = self._region_of(resource)
+            id_, outputs = handler(self.context, resource, region)
+            self.created.append(Created(resource.urn, resource.type, id_, region))
+        return id_, {"id": id_, **outputs}
+
+    def _region_of(self, resource: RecordedResource) -> str:
+        explicit = resource.inputs.get("region")
+        if isinstance(explicit, str) and explicit:
+            return explicit
+        provider_urn = resource.provider.rsplit("::", 1)[0] if resource.provider else ""
+        return self.context.provider_regions.get(provider_urn, self.clients.region)
+
+
+@dataclass
+class DeployResult:
+    recording: Recording | None  # None when nothing was created
+    created: list[Created]
+    error: str = ""
+
+
+def deploy_stack(stack: StackConfig, program_dir: Path, clients: AwsClients) -> DeployResult:
+    """Run the program again, this time with every custom resource created in moto."""
+    factory = MotoFactory(clients)
+    try:
+        recording = run_program(
+            program_dir,
+            project=stack.project,
+            stack=stack.stack,
+            config=stack.config,
+            preview=False,
+            factory=factory,
+        )
+    except ProgramError as error:
+        cause = error.__cause__
+        message = str(cause) if isinstance(cause, UnsupportedResourceError) else str(error)
+        return DeployResult(None, factory.created, error=message)
+    return DeployResult(recording, factory.created)
+
+
+def save_state(path: Path, stack: StackConfig, result: DeployResult, endpoint_url: str | None) -> None:
+    """The stack's outputs and resource ids, for a later ``verify`` against the same moto_server."""
+    assert result.recording is not None
+    state = {
+        "project": stack.project,
+        "stack": stack.stack,
+        "region": stack.region,
+        "endpointUrl": endpoint_url,
+        "outputs": result.recording.outputs,
+        "resources": [{"urn": c.urn, "type": c.type, "id": c.id, "region": c.region} for c in result.created],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state, indent=2, default=str) + "\n")

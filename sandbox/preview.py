@@ -1,0 +1,132 @@
+"""``preview``: run the program under mocks and put the recorded plan through the policy pack.
+
+The pack's process is started before the program runs so its start-up (a Python interpreter and
+the policy modules) overlaps the program run; the verdicts arrive as soon as both are done.
+"""
+
+import json
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .analyzer import (
+    AnalyzerClient,
+    AnalyzerInfo,
+    Diagnostic,
+    PolicyPackProcess,
+    StackContext,
+    engine_resources,
+)
+from .program import ProgramError, Recording, run_program
+from .stackconfig import StackConfig, StackConfigError, load_stack_config
+
+MANDATORY = "mandatory"
+
+
+class PolicyConfigError(Exception):
+    """The --policy-pack-config file is unreadable or not the CLI's JSON format."""
+
+
+def load_policy_config(path: Path | None) -> dict[str, Any] | None:
+    """The CLI's policy config JSON (``{"policy": "mandatory"}``, ``{"policy": {...}}``, ``"all"``)."""
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text())
+    except OSError as error:
+        raise PolicyConfigError(f"cannot read {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise PolicyConfigError(f"{path} is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise PolicyConfigError(f"{path} must hold a JSON object keyed by policy name")
+    return data
+
+
+def analyze_with_client(
+    client: AnalyzerClient, recording: Recording, *, policy_config: dict[str, Any] | None = None
+) -> list[Diagnostic]:
+    """What ``analyze_recording`` does, on a pack that is already running (started early)."""
+    context = StackContext(recording.project, recording.stack, dict(recording.config))
+    client.configure_stack(project=context.project, stack=context.stack, dry_run=True, config=context.config)
+    client.configure(policy_config or {})
+    everything = engine_resources(recording.resources, context)
+    diagnostics: list[Diagnostic] = []
+    for resource in everything:
+        diagnostics.extend(client.analyze(resource, everything))
+    diagnostics.extend(client.analyze_stack(recording.resources))
+    return diagnostics
+
+
+@dataclass
+class PreviewResult:
+    stack: StackConfig
+    recording: Recording | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    error: str = ""  # the program failed: nothing to analyze
+    pack: AnalyzerInfo | None = None  # the pack that gave the verdicts
+
+    @property
+    def mandatory(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.enforcement_level == MANDATORY]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.error or self.mandatory else 0
+
+
+def preview_stack(
+    stack: StackConfig,
+    program_dir: Path,
+    pack_dir: Path | None,
+    *,
+    policy_config: dict[str, Any] | None = None,
+    run: Callable[..., Recording] = run_program,
+) -> PreviewResult:
+    """Run the program in preview mode and, when ``pack_dir`` is given, analyze its recording."""
+    with ExitStack() as cleanup:
+        client_future: Future[AnalyzerClient] | None = None
+        if pack_dir is not None:
+            pack = PolicyPackProcess(
+                pack_dir, project=stack.project, stack=stack.stack, config=stack.config, dry_run=True
+            )
+            # Unwound last to first: the starter thread is joined before the pack is stopped, so a
+            # pack still starting when something fails cannot outlive this call.
+            cleanup.callback(pack.__exit__, None, None, None)
+            executor = cleanup.enter_context(ThreadPoolExecutor(max_workers=1))
+            client_future = executor.submit(pack.__enter__)
+        try:
+            recording = run(
+                program_dir, project=stack.project, stack=stack.stack, config=stack.config, preview=True
+            )
+        except ProgramError as error:
+            return PreviewResult(stack, None, error=str(error))
+        if client_future is None:
+            return PreviewResult(stack, recording)
+        client = client_future.result()
+        diagnostics = analyze_with_client(client, recording, policy_config=policy_config)
+        return PreviewResult(stack, recording, diagnostics, pack=client.analyzer_info())
+
+
+def preview(
+    program_dir: Path,
+    stack_name: str,
+    pack_dir: Path | None,
+    *,
+    policy_config: dict[str, Any] | None = None,
+) -> PreviewResult:
+    stack = load_stack_config(program_dir, stack_name)
+    return preview_stack(stack, program_dir, pack_dir, policy_config=policy_config)
+
+
+__all__ = [
+    "MANDATORY",
+    "PolicyConfigError",
+    "PreviewResult",
+    "StackConfigError",
+    "load_policy_config",
+    "preview",
+    "preview_stack",
+]

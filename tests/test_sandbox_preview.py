@@ -1,0 +1,246 @@
+"""`python -m sandbox preview`: the plan under mocks, verdicts from the policy pack over gRPC, exit codes."""
+
+import json
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from sandbox.preview import PolicyConfigError, load_policy_config, preview, preview_stack
+from sandbox.program import run_program
+from sandbox.report import plan_rows
+from sandbox.stackconfig import StackConfigError, load_stack_config
+from tests.fixtures.sandbox.support import (
+    FIXTURE_PACK,
+    PROJECT_ROOT,
+    RAW,
+    child_processes,
+    run_cli,
+    run_cli_json,
+)
+
+ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+NETWORK_TYPES = {
+    "ecs-privatelink:index:PrivateNetwork": 1,
+    "ecs-privatelink:index:PrivateLinkEndpoints": 1,
+    "aws:ec2/vpc:Vpc": 1,
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
+    "aws:ec2/securityGroup:SecurityGroup": 1,
+}
+
+
+def _types(plan: dict) -> Counter:
+    return Counter(resource["type"] for resource in plan["resources"])
+
+
+def test_dev_preview_plans_the_fargate_network_and_passes_the_pack():
+    code, result = run_cli_json("preview", "--stack", "dev")
+
+    assert code == 0
+    assert result["mandatoryViolations"] == 0
+    assert not [d for d in result["diagnostics"] if d["enforcementLevel"] == "mandatory"]
+    assert _types(result["plan"]) == Counter(
+        {
+            **NETWORK_TYPES,
+            "aws:ec2/subnet:Subnet": 2,
+            "aws:ec2/routeTable:RouteTable": 2,
+            "aws:ec2/routeTableAssociation:RouteTableAssociation": 2,
+            ENDPOINT: 4,
+        }
+    )
+    names = {r["inputs"]["serviceName"] for r in result["plan"]["resources"] if r["type"] == ENDPOINT}
+    assert names == {f"com.amazonaws.us-east-1.{key}" for key in ("ecr.api", "ecr.dkr", "s3", "logs")}
+
+
+def test_prod_preview_plans_the_ec2_network_with_the_ecs_trio_and_passes_the_pack():
+    code, result = run_cli_json("preview", "--stack", "prod")
+
+    assert code == 0
+    assert result["mandatoryViolations"] == 0
+    assert _types(result["plan"]) == Counter(
+        {
+            **NETWORK_TYPES,
+            "aws:ec2/subnet:Subnet": 3,
+            "aws:ec2/routeTable:RouteTable": 3,
+            "aws:ec2/routeTableAssociation:RouteTableAssociation": 3,
+            ENDPOINT: 8,
+        }
+    )
+    names = {r["inputs"]["serviceName"] for r in result["plan"]["resources"] if r["type"] == ENDPOINT}
+    keys = ("ecs-agent", "ecs-telemetry", "ecs", "ecr.api", "ecr.dkr", "s3", "secretsmanager", "logs")
+    assert names == {f"com.amazonaws.ca-west-1.{key}" for key in keys}
+
+
+def test_preview_text_shows_the_tree_the_count_the_reasons_and_the_verdict():
+    code, text = run_cli("preview", "--stack", "prod")
+
+    assert code == 0
+    assert "Previewing update (prod):" in text
+    assert "+ 23 to create" in text  # 22 resources and the stack, as the Pulumi CLI counts
+    assert "│  ├─ aws:ec2/vpc:Vpc" in text  # the VPC nested under its component
+    assert "privatelink-ecs-agent" in text and "(C1, C9, C2)" in text
+    assert "C9: Service Connect's Envoy management uses the ecs-agent endpoint." in text
+    assert "launchType: EC2" in text
+    assert re.search(r"ecs-privatelink \S+ \(\d+ policies\): no violations", text)
+
+
+def test_a_bad_stack_exits_1_with_the_policies_that_caught_it():
+    # Private DNS off and service names of us-west-2 in a us-east-1 stack.
+    code, result = run_cli_json("preview", "--program", RAW, "--stack", "bad")
+
+    assert code == 1
+    mandatory = {d["policyName"] for d in result["diagnostics"] if d["enforcementLevel"] == "mandatory"}
+    assert {"endpoint-private-dns", "endpoint-same-region"} <= mandatory
+    same_region = [d for d in result["diagnostics"] if d["policyName"] == "endpoint-same-region"]
+    assert {d["urn"].rsplit("::", 1)[1] for d in same_region} == {
+        "net-ecr-api",
+        "net-ecr-dkr",
+        "net-logs",
+        "net-s3",
+    }
+    assert result["mandatoryViolations"] == len(
+        [d for d in result["diagnostics"] if d["enforcementLevel"] == "mandatory"]
+    )
+
+
+def test_bad_stack_text_groups_diagnostics_by_policy_with_level_and_resource():
+    code, text = run_cli("preview", "--program", RAW, "--stack", "bad", "--policy-pack", FIXTURE_PACK)
+
+    assert code == 1
+    violations = text[text.index("Policy Violations (sandbox-fixture") :]
+    assert "[mandatory]  sandbox-fixture  fixture-private-dns  (3)" in violations
+    assert "[advisory]  sandbox-fixture  fixture-port-443  (2)" in violations
+    assert "net-ecr-api (aws:ec2/vpcEndpoint:VpcEndpoint)" in violations
+    assert "Enable private DNS on com.amazonaws.us-west-2.ecr.api." in violations
+    # mandatory groups come before advisory ones
+    assert violations.index("fixture-private-dns") < violations.index("fixture-port-443")
+
+
+def test_good_fixture_stack_passes_the_fixture_pack():
+    code, result = run_cli_json("preview", "--program", RAW, "--stack", "dev", "--policy-pack", FIXTURE_PACK)
+
+    assert code == 0
+    assert result["diagnostics"] == []
+
+
+def test_policy_pack_config_file_lowers_a_policy_and_the_exit_code_follows(tmp_path: Path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"fixture-private-dns": {"enforcementLevel": "advisory"}}))
+
+    code, result = run_cli_json(
+        "preview",
+        "--program",
+        RAW,
+        "--stack",
+        "bad",
+        "--policy-pack",
+        FIXTURE_PACK,
+        "--policy-pack-config",
+        config,
+    )
+
+    assert code == 0
+    levels = {d["policyName"]: d["enforcementLevel"] for d in result["diagnostics"]}
+    assert levels == {"fixture-private-dns": "advisory", "fixture-port-443": "advisory"}
+
+
+def test_policy_pack_config_naming_an_unknown_policy_is_an_error(tmp_path: Path, capsys):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"no-such-policy": "mandatory"}))
+
+    code, _ = run_cli("preview", "--program", RAW, "--stack", "dev", "--policy-pack", FIXTURE_PACK,
+                      "--policy-pack-config", config)  # fmt: skip
+
+    assert code == 2
+    assert "no-such-policy" in capsys.readouterr().err
+
+
+def test_policy_config_file_must_be_a_json_object(tmp_path: Path):
+    config = tmp_path / "policy-config.json"
+    config.write_text("[1, 2]")
+    with pytest.raises(PolicyConfigError, match="JSON object keyed by policy name"):
+        load_policy_config(config)
+    assert load_policy_config(None) is None
+
+
+def test_a_failing_program_exits_2_with_its_message(tmp_path: Path):
+    (tmp_path / "Pulumi.yaml").write_text("name: broken\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi_aws as aws\n"
+        "aws.ec2.Vpc('v', cidr_block='10.0.0.0/16')\n"
+        "raise ValueError('the program refuses this stack')\n"
+    )
+
+    code, text = run_cli("preview", "--program", tmp_path, "--stack", "dev", "--policy-pack", FIXTURE_PACK)
+
+    assert code == 2
+    assert "the program refuses this stack" in text
+    assert child_processes("pulumi.policy") == []  # the pack started alongside was stopped
+
+
+def test_a_missing_stack_file_is_an_error(capsys):
+    code, _ = run_cli("preview", "--stack", "nosuchstack")
+    assert code == 2
+    assert "Pulumi.nosuchstack.yaml" in capsys.readouterr().err
+
+
+def test_stack_config_applies_schema_defaults_under_the_stack_file():
+    stack = load_stack_config(PROJECT_ROOT, "prod")
+
+    assert stack.project == "ecs-privatelink"
+    assert stack.region == "ca-west-1"
+    assert stack.config["ecs-privatelink:launchType"] == "EC2"  # from Pulumi.prod.yaml
+    assert stack.config["ecs-privatelink:azCount"] == "3"  # YAML int, passed as the CLI passes it
+    assert stack.config["ecs-privatelink:vpcCidr"] == "10.0.0.0/16"  # schema default
+    assert stack.config["ecs-privatelink:extraEndpoints"] == "[]"  # non-strings as JSON
+    assert stack.get("serviceConnect") == "true"
+
+
+def test_stack_config_refuses_secrets_it_cannot_decrypt(tmp_path: Path):
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  p:token:\n    secure: AAAB\n")
+    with pytest.raises(StackConfigError, match="secret p:token"):
+        load_stack_config(tmp_path, "dev")
+
+
+def test_plan_rows_nest_children_under_their_component_and_note_endpoint_reasons():
+    stack = load_stack_config(PROJECT_ROOT, "dev")
+    recording = run_program(PROJECT_ROOT, project=stack.project, stack="dev", config=stack.config)
+
+    rows = plan_rows(recording)
+
+    assert rows[0][:2] == ("pulumi:pulumi:Stack", "ecs-privatelink-dev")
+    assert len(rows) == len(recording.resources) + 1
+    by_name = {name: (type_, note) for type_, name, _, note in rows}
+    assert by_name["privatelink"][0] == "└─ ecs-privatelink:index:PrivateLinkEndpoints"
+    assert by_name["privatelink-logs"][0].startswith("   ├─ ") or by_name["privatelink-logs"][0].startswith(
+        "   └─ "
+    )
+    assert by_name["privatelink-logs"][1] == "C8"
+    assert by_name["privatelink-ecr-dkr"][1] == "C6"
+
+
+def test_preview_without_a_pack_only_plans():
+    result = preview(RAW, "dev", None)
+    assert result.recording is not None and result.diagnostics == [] and result.exit_code == 0
+
+
+def test_the_pack_process_starts_while_the_program_runs_and_is_stopped_after():
+    stack = load_stack_config(RAW, "dev")
+    during_program: list[int] = []
+
+    def run_after_the_pack_appears(*args, **kwargs):
+        deadline = time.monotonic() + 60
+        while not child_processes("pulumi.policy") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        during_program.extend(child_processes("pulumi.policy"))
+        return run_program(*args, **kwargs)
+
+    result = preview_stack(stack, RAW, FIXTURE_PACK, run=run_after_the_pack_appears)
+
+    assert len(during_program) == 1  # started before the program's recording existed
+    assert result.exit_code == 0 and result.recording is not None
+    assert child_processes("pulumi.policy") == []

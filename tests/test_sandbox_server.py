@@ -1,0 +1,101 @@
+"""`up --endpoint-url` into a real moto_server on loopback, then `verify` from the saved stack outputs."""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.fixtures.sandbox.support import run_cli
+
+MOTO_SERVER = Path(sys.executable).with_name("moto_server")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto_server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/moto-api/", timeout=1):
+                return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    raise RuntimeError("moto_server did not answer within 30 s")
+
+
+@pytest.fixture
+def moto_server() -> Iterator[str]:
+    url = f"http://127.0.0.1:{_free_port()}"
+    process = subprocess.Popen(
+        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", url.rsplit(":", 1)[1]],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert process.returncode is not None  # no stray server outlives the test
+
+
+def _client(url: str) -> Any:
+    return boto3.client(
+        "ec2",
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def test_up_into_moto_server_saves_outputs_that_verify_reads_back(moto_server: str, tmp_path: Path):
+    state = tmp_path / "dev.json"
+
+    code, text = run_cli("up", "--stack", "dev", "--endpoint-url", moto_server, "--state-file", state)
+
+    assert code == 0, text
+    assert f"Deployed 13 resources into {moto_server}." in text
+    saved = json.loads(state.read_text())
+    assert saved["endpointUrl"] == moto_server and saved["region"] == "us-east-1"
+    vpc_id = saved["outputs"]["vpcId"]
+    ec2 = _client(moto_server)
+    endpoints = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"]
+    assert len(endpoints) == 4
+
+    code, text = run_cli("verify", "--stack", "dev", "--state-file", state)
+    assert code == 0, text
+
+    logs = next(e for e in endpoints if e["ServiceName"] == "com.amazonaws.us-east-1.logs")
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[logs["VpcEndpointId"]])
+
+    code, text = run_cli("verify", "--stack", "dev", "--state-file", state)
+    assert code == 1
+    assert "FAIL  C8   interface endpoint logs" in text
+
+
+def test_verify_against_an_unreachable_endpoint_is_a_clear_error(capsys):
+    closed = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+
+    code, _ = run_cli("verify", "--stack", "dev", "--vpc-id", "vpc-0123", "--endpoint-url", closed)
+
+    assert code == 2
+    assert f'cannot read vpc-0123 in us-east-1: Could not connect to the endpoint URL: "{closed}/"' in (
+        capsys.readouterr().err
+    )

@@ -1,0 +1,63 @@
+"""`up` of the full workload (ECS on EC2 with its capacity) into moto, where AWS managed policies exist."""
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import boto3
+import pytest
+
+from sandbox.awsclients import AwsClients
+from sandbox.deploy import deploy_stack
+from sandbox.stackconfig import load_stack_config
+from sandbox.verify import verify_vpc, workload_from_config
+from tests.fixtures.sandbox.support import PROJECT_ROOT, moto_for_module
+
+
+@pytest.fixture(scope="module")
+def moto() -> Iterator[Any]:
+    # The capacity's instance role attaches AmazonEC2ContainerServiceforEC2Role, an AWS managed policy.
+    yield from moto_for_module(managed_policies=True)
+
+
+@pytest.fixture
+def aws(moto: Any) -> Iterator[None]:
+    moto.reset()
+    yield
+    moto.reset()
+
+
+def test_prod_with_its_workload_deploys_ec2_capacity_and_a_service_that_verify_accepts(aws):
+    stack = load_stack_config(PROJECT_ROOT, "prod")
+    stack = replace(stack, config={**stack.config, "ecs-privatelink:workload": "true"})
+    clients = AwsClients(stack.region, moto=True)
+
+    deployed = deploy_stack(stack, PROJECT_ROOT, clients)
+
+    assert deployed.error == "" and deployed.recording is not None
+    outputs = deployed.recording.outputs
+    ecs = boto3.client("ecs", region_name="ca-west-1")
+    cluster = ecs.describe_clusters(clusters=[outputs["clusterName"]])["clusters"][0]
+    [provider_name] = cluster["capacityProviders"]
+    provider = ecs.describe_capacity_providers(capacityProviders=[provider_name])["capacityProviders"][0]
+    group_name = provider["autoScalingGroupProvider"]["autoScalingGroupArn"].rsplit("/", 1)[-1]
+    autoscaling = boto3.client("autoscaling", region_name="ca-west-1")
+    group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])["AutoScalingGroups"][
+        0
+    ]
+    assert sorted(group["VPCZoneIdentifier"].split(",")) == sorted(outputs["privateSubnetIds"])
+    template = boto3.client("ec2", region_name="ca-west-1").describe_launch_template_versions(
+        LaunchTemplateId=group["LaunchTemplate"]["LaunchTemplateId"]
+    )["LaunchTemplateVersions"][0]["LaunchTemplateData"]
+    profile = template["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1]
+    roles = boto3.client("iam").get_instance_profile(InstanceProfileName=profile)["InstanceProfile"]["Roles"]
+    assert len(roles) == 1
+    [service] = ecs.describe_services(cluster=outputs["clusterName"], services=[outputs["serviceName"]])[
+        "services"
+    ]
+    # moto 5.2 keeps no capacityProviderStrategy on services; the network placement it does keep.
+    network = service["networkConfiguration"]["awsvpcConfiguration"]
+    assert sorted(network["subnets"]) == sorted(outputs["privateSubnetIds"])
+    assert service["status"] == "ACTIVE" and service["clusterArn"] == cluster["clusterArn"]
+    report = verify_vpc(clients, outputs["vpcId"], workload_from_config(stack))
+    assert report.passed, [c for c in report.checks if not c.passed]
