@@ -4,7 +4,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACK ?= dev
 
-.PHONY: test lint typecheck unit preview up verify bench clean
+.PHONY: test lint typecheck unit preview up verify bench diagram cost clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt policypack/requirements.txt constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -30,7 +30,15 @@ up: $(VENV)/.installed
 	$(PY) -m sandbox up --stack $(STACK)
 
 bench: $(VENV)/.installed
-	$(PY) -m sandbox bench
+	$(PY) -m sandbox.bench
+
+# Architecture pictures of the dev and prod stacks in docs/; Graphviz's dot comes from Debian.
+diagram: $(VENV)/.installed
+	command -v dot >/dev/null || { apt-get update && apt-get install -y graphviz; }
+	$(PY) -m sandbox.diagram --stack dev --stack prod --out docs
+
+cost: $(VENV)/.installed
+	$(PY) -m sandbox.cost --stack $(STACK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
