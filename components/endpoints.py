@@ -1,5 +1,6 @@
 """PrivateLinkEndpoints: the planned endpoints, their security group, and the ECS trio's order."""
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -52,7 +53,8 @@ class PrivateLinkEndpoints(pulumi.ComponentResource):
 
     security_group_id: pulumi.Output[str]
     endpoints: dict[str, aws.ec2.VpcEndpoint]
-    private_dns_names: dict[str, str | None]  # what clients resolve to the endpoint (None: gateway)
+    # What clients resolve to each endpoint (None: the gateway, which has no DNS name).
+    private_dns_names: dict[str, pulumi.Output[str] | None]
 
     def __init__(self, name: str, args: PrivateLinkEndpointsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("ecs-privatelink:index:PrivateLinkEndpoints", name, None, opts)
@@ -103,8 +105,10 @@ class PrivateLinkEndpoints(pulumi.ComponentResource):
                 self.private_dns_names[spec.key] = None
             else:
                 # By full name, not short key: the provider prefixes a key with com.amazonaws even where
-                # China names it cn.com.amazonaws (hashicorp/terraform-provider-aws#17640).
-                service = aws.ec2.get_vpc_endpoint_service(
+                # China names it cn.com.amazonaws (hashicorp/terraform-provider-aws#17640). The output
+                # form keeps the lookup asynchronous: a blocking invoke per endpoint pumps the event loop
+                # once per call, which made a stack of many endpoints quadratic.
+                service = aws.ec2.get_vpc_endpoint_service_output(
                     service_name=spec.service_name,
                     service_type=EndpointType.INTERFACE.value,
                     opts=pulumi.InvokeOptions(parent=self),
@@ -115,7 +119,9 @@ class PrivateLinkEndpoints(pulumi.ComponentResource):
                     service_name=spec.service_name,
                     vpc_endpoint_type=EndpointType.INTERFACE.value,
                     private_dns_enabled=spec.private_dns,  # explicit: Pulumi's default is false (C4)
-                    subnet_ids=subnets_in_zones(spec, args.subnet_ids_by_az, service.availability_zones),
+                    subnet_ids=service.availability_zones.apply(
+                        functools.partial(subnets_in_zones, spec, args.subnet_ids_by_az)
+                    ),
                     security_group_ids=[security_group.id],
                     policy=json.dumps(spec.policy),
                     tags={"Name": resource_name},

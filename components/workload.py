@@ -181,7 +181,7 @@ class EcsWorkload(pulumi.ComponentResource):
         ]
         if "s3" in args.endpoints:
             # ECR image layers come from S3 through the gateway endpoint, addressed by its prefix list.
-            s3 = aws.ec2.get_prefix_list(
+            s3 = aws.ec2.get_prefix_list_output(
                 name=service_name("s3", args.region), opts=pulumi.InvokeOptions(parent=self)
             )
             egress.append(

@@ -15,6 +15,7 @@ from components.config import (
     choose_availability_zones,
     parse_config,
 )
+from components.workload_config import Image, WorkloadConfig
 from sandbox.stackconfig import load_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -70,6 +71,22 @@ def test_dev_stack_file_parses_to_a_fargate_stack_in_us_east_1():
         service_connect=False,
         extra_endpoints=(),
         restrict_to_account=True,
+        workload_config=WorkloadConfig(
+            image=Image(reference=None, tag="v1", repository_arn=None),
+            cpu=256,
+            memory=512,
+            desired_count=2,
+            container_port=8080,
+            secrets=(),
+            secrets_kms_key_arn=None,
+            log_retention_days=30,
+            log_kms_key_arn=None,
+            service_connect=False,
+            service_connect_namespace="internal",
+            instance_type="t3.medium",
+            min_size=1,
+            max_size=3,
+        ),
     )
 
 
@@ -87,6 +104,22 @@ def test_prod_stack_file_parses_to_an_ec2_stack_in_ca_west_1():
         service_connect=True,
         extra_endpoints=(),
         restrict_to_account=True,
+        workload_config=WorkloadConfig(
+            image=Image(reference=None, tag="v1", repository_arn=None),
+            cpu=256,
+            memory=512,
+            desired_count=2,
+            container_port=8080,
+            secrets=(("DB_PASSWORD", None),),
+            secrets_kms_key_arn=None,
+            log_retention_days=30,
+            log_kms_key_arn=None,
+            service_connect=True,
+            service_connect_namespace="internal",
+            instance_type="t3.medium",
+            min_size=1,
+            max_size=3,
+        ),
     )
 
 

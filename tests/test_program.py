@@ -96,7 +96,7 @@ def test_no_path_to_the_internet_is_ever_registered(stack, request):
     assert not [r.type for r in recording.resources if "Gateway" in r.type.rsplit(":", 1)[-1]]
 
 
-def test_dev_registers_exactly_the_network_and_its_four_endpoints(dev):
+def test_dev_registers_exactly_the_network_its_four_endpoints_and_the_fargate_workload(dev):
     assert Counter(r.type for r in dev.resources) == {
         NETWORK: 1,
         ENDPOINTS: 1,
@@ -105,8 +105,17 @@ def test_dev_registers_exactly_the_network_and_its_four_endpoints(dev):
         SUBNET: 2,
         ROUTE_TABLE: 2,
         ASSOCIATION: 2,
-        SECURITY_GROUP: 1,
+        SECURITY_GROUP: 2,  # the endpoints' and the service's
         VPC_ENDPOINT: 4,
+        # the workload (exact properties in test_workload.py)
+        "ecs-privatelink:index:EcsWorkload": 1,
+        "aws:ecs/cluster:Cluster": 1,
+        "aws:ecr/repository:Repository": 1,
+        "aws:cloudwatch/logGroup:LogGroup": 1,
+        "aws:iam/role:Role": 2,
+        "aws:iam/rolePolicy:RolePolicy": 1,
+        "aws:ecs/taskDefinition:TaskDefinition": 1,
+        "aws:ecs/service:Service": 1,
     }
 
 
@@ -245,6 +254,7 @@ def test_the_lookups_are_the_ones_the_sandbox_answers(prod):
         "aws:index/getAvailabilityZones:getAvailabilityZones": 1,
         "aws:index/getCallerIdentity:getCallerIdentity": 1,
         "aws:ec2/getVpcEndpointService:getVpcEndpointService": 7,  # one per interface endpoint
+        "aws:ec2/getPrefixList:getPrefixList": 1,  # S3's, for the workload's security groups
     }
 
 
@@ -305,6 +315,10 @@ def test_up_passes_real_ids_between_resources_and_into_the_outputs(dev_up):
         "launchType": "FARGATE",
         "plan": dev_up.outputs["plan"],  # checked in the preview test
         "estimatedMonthlyCostUsd": 43.8,
+        "clusterName": "ecs-privatelink-dev",
+        "serviceName": "ecs-privatelink-dev",
+        "taskDefinitionArn": one(dev_up, "aws:ecs/taskDefinition:TaskDefinition", "app-task").outputs["arn"],
+        "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/ecs-privatelink-dev",
     }
     assert all(ids.values()) and len(set(ids.values())) == 4
 

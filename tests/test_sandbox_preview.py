@@ -27,7 +27,26 @@ NETWORK_TYPES = {
     "ecs-privatelink:index:PrivateLinkEndpoints": 1,
     "aws:ec2/vpc:Vpc": 1,
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
-    "aws:ec2/securityGroup:SecurityGroup": 1,
+}
+# What the Fargate workload adds (exact properties in test_workload.py).
+WORKLOAD_TYPES = {
+    "ecs-privatelink:index:EcsWorkload": 1,
+    "aws:ecs/cluster:Cluster": 1,
+    "aws:ecr/repository:Repository": 1,
+    "aws:cloudwatch/logGroup:LogGroup": 1,
+    "aws:iam/rolePolicy:RolePolicy": 1,
+    "aws:ecs/taskDefinition:TaskDefinition": 1,
+    "aws:ecs/service:Service": 1,
+}
+# And what the EC2 launch type adds on top.
+EC2_CAPACITY_TYPES = {
+    "ecs-privatelink:index:Ec2Capacity": 1,
+    "aws:ec2/launchTemplate:LaunchTemplate": 1,
+    "aws:autoscaling/group:Group": 1,
+    "aws:ecs/capacityProvider:CapacityProvider": 1,
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": 1,
+    "aws:iam/instanceProfile:InstanceProfile": 1,
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
 }
 
 
@@ -44,9 +63,12 @@ def test_dev_preview_plans_the_fargate_network_and_passes_the_pack():
     assert _types(result["plan"]) == Counter(
         {
             **NETWORK_TYPES,
+            **WORKLOAD_TYPES,
             "aws:ec2/subnet:Subnet": 2,
             "aws:ec2/routeTable:RouteTable": 2,
             "aws:ec2/routeTableAssociation:RouteTableAssociation": 2,
+            "aws:ec2/securityGroup:SecurityGroup": 2,  # the endpoints' and the service's
+            "aws:iam/role:Role": 2,  # task execution and task role
             ENDPOINT: 4,
         }
     )
@@ -62,9 +84,15 @@ def test_prod_preview_plans_the_ec2_network_with_the_ecs_trio_and_passes_the_pac
     assert _types(result["plan"]) == Counter(
         {
             **NETWORK_TYPES,
+            **WORKLOAD_TYPES,
+            **EC2_CAPACITY_TYPES,
             "aws:ec2/subnet:Subnet": 3,
             "aws:ec2/routeTable:RouteTable": 3,
             "aws:ec2/routeTableAssociation:RouteTableAssociation": 3,
+            "aws:ec2/securityGroup:SecurityGroup": 3,  # the endpoints', the service's, the instances'
+            "aws:iam/role:Role": 3,  # task execution, task and instance role
+            "aws:secretsmanager/secret:Secret": 1,  # DB_PASSWORD, created by the stack
+            "aws:servicediscovery/httpNamespace:HttpNamespace": 1,  # Service Connect
             ENDPOINT: 8,
         }
     )
@@ -78,12 +106,15 @@ def test_preview_text_shows_the_tree_the_count_the_reasons_and_the_verdict():
 
     assert code == 0
     assert "Previewing update (prod):" in text
-    assert "+ 23 to create" in text  # 22 resources and the stack, as the Pulumi CLI counts
+    assert "+ 44 to create" in text  # 43 resources and the stack, as the Pulumi CLI counts
     assert "│  ├─ aws:ec2/vpc:Vpc" in text  # the VPC nested under its component
     assert "privatelink-ecs-agent" in text and "(C1, C9, C2)" in text
     assert "C9: Service Connect's Envoy management uses the ecs-agent endpoint." in text
     assert "launchType: EC2" in text
-    assert re.search(r"ecs-privatelink \S+ \(\d+ policies\): no violations", text)
+    # The execution role's policy names endpoint ids, unknown until deploy: C13 can only say so.
+    assert re.search(r"Policy Violations \(ecs-privatelink \S+ \(\d+ policies\)\):", text)
+    assert "[advisory]  ecs-privatelink  ecr-pull-restricted-to-vpc  (1)" in text
+    assert "0 mandatory, 1 other" in text
 
 
 def test_a_bad_stack_exits_1_with_the_policies_that_caught_it():
@@ -215,10 +246,9 @@ def test_plan_rows_nest_children_under_their_component_and_note_endpoint_reasons
     assert rows[0][:2] == ("pulumi:pulumi:Stack", "ecs-privatelink-dev")
     assert len(rows) == len(recording.resources) + 1
     by_name = {name: (type_, note) for type_, name, _, note in rows}
-    assert by_name["privatelink"][0] == "└─ ecs-privatelink:index:PrivateLinkEndpoints"
-    assert by_name["privatelink-logs"][0].startswith("   ├─ ") or by_name["privatelink-logs"][0].startswith(
-        "   └─ "
-    )
+    assert by_name["privatelink"][0] == "├─ ecs-privatelink:index:PrivateLinkEndpoints"
+    assert by_name["app"][0] == "└─ ecs-privatelink:index:EcsWorkload"
+    assert by_name["privatelink-logs"][0] == "│  ├─ aws:ec2/vpcEndpoint:VpcEndpoint"
     assert by_name["privatelink-logs"][1] == "C8"
     assert by_name["privatelink-ecr-dkr"][1] == "C6"
 

@@ -23,7 +23,7 @@ from tests.fixtures.sandbox.support import (
 
 @pytest.fixture(scope="module")
 def moto() -> Iterator[Any]:
-    yield from moto_for_module()
+    yield from moto_for_module(managed_policies=True)  # the EC2 workload attaches an AWS managed policy
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_up_text_reports_deploy_and_verify(aws):
     code, text = run_cli("up", "--stack", "dev")
 
     assert code == 0
-    assert "Deployed 13 resources into in-process moto." in text  # the custom ones; components are logical
+    assert "Deployed 22 resources into in-process moto." in text  # the custom ones; components are logical
     assert "0 failed" in text
 
 
