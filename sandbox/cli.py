@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from .analyzer import PolicyConfigError as PackConfigError
 from .analyzer import PolicyPackStartError
+from .cost import cost_section
 from .preview import PolicyConfigError, PreviewResult, load_policy_config, preview_stack
 from .report import (
     diagnostics_json,
@@ -79,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     pack_options(up)
     aws_options(up)
 
+    # `python -m sandbox cost` hands its arguments to sandbox.cost (its own parser and options).
+    commands.add_parser("cost", help="monthly cost beside a NAT gateway and the reference architecture")
+
     verify = commands.add_parser("verify", help="check a deployed VPC against C1-C11 and C15")
     stack_options(verify)
     aws_options(verify)
@@ -119,6 +123,7 @@ def _preview_json(result: PreviewResult) -> dict[str, Any]:
 def _print_preview(result: PreviewResult, out: TextIO) -> None:
     if result.recording is not None:
         print_plan(result.recording, out)
+        out.write("\n" + cost_section(result.recording) + "\n")
         print_diagnostics(result.diagnostics, out, result.pack)
     else:
         out.write(f"error: the program failed: {result.error}\n")
@@ -254,6 +259,11 @@ COMMANDS = {"preview": cmd_preview, "up": cmd_up, "verify": cmd_verify}
 
 
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["cost"]:
+        from .cost import main as cost_main
+
+        return cost_main(argv[1:])
     args = _parser().parse_args(argv)
     args.program = Path(args.program).resolve()
     try:

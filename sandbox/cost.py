@@ -19,8 +19,7 @@ from components.pricing import (
     INTERFACE_ENDPOINT_PER_GB,
     NAT_GATEWAY_HOURLY,
     NAT_GATEWAY_PER_GB,
-    HourlyRate,
-    UnitPrice,
+    Price,
 )
 
 from .program import Recording
@@ -128,15 +127,14 @@ def _launch_type(recording: Recording, found: StackEndpoints) -> str:
 
 
 def _rate(
-    table: dict[str, HourlyRate] | dict[str, UnitPrice], region: str, what: str, sources: dict[str, str]
+    table: dict[str, Price], region: str, what: str, sources: dict[str, str]
 ) -> tuple[float | None, str]:
     """The price and "" or, when the table lacks the Region, None and what is missing."""
     price = table.get(region)
     if price is None:
         return None, f"{what} in {region}"
-    unit = getattr(price, "unit", "hour")
     quality = "" if price.verified else " (unverified)"
-    sources[what] = f"{what} ${price.usd:g}/{unit}{quality}: {price.source}, checked {price.checked}"
+    sources[what] = f"{what} ${price.usd:g}/{price.unit}{quality}: {price.source}, recorded {price.recorded}"
     return price.usd, ""
 
 

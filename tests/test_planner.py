@@ -269,4 +269,4 @@ def test_monthly_cost_is_unknown_for_a_region_without_a_recorded_price():
 def test_every_recorded_price_says_where_it_comes_from():
     for region, rate in INTERFACE_ENDPOINT_HOURLY.items():
         assert rate.usd > 0, region
-        assert rate.source and rate.checked, region
+        assert rate.source and rate.recorded, region
