@@ -1,0 +1,119 @@
+"""DNS policies (C4): endpoint names resolve privately only through Amazon-provided DNS."""
+
+import ipaddress
+
+from pulumi_policy import EnforcementLevel, Severity
+
+from .base import Report, stack_policy
+from .model import (
+    DHCP_OPTIONS,
+    DHCP_OPTIONS_ASSOCIATION,
+    RESOLVER_ENDPOINT,
+    SECURITY_GROUP,
+    SUBNET,
+    Resource,
+    Stack,
+)
+from .props import as_bool, as_list, as_str, is_unknown, strings
+from .settings import Settings
+from .topology import Endpoint, endpoints, vpc_of
+
+
+def _interface_endpoints_by_vpc(stack: Stack, settings: Settings) -> dict[str, list[Endpoint]]:
+    found: dict[str, list[Endpoint]] = {}
+    for endpoint in endpoints(stack, settings):
+        if isinstance(endpoint.vpc, Resource) and endpoint.endpoint_type == "Interface":
+            found.setdefault(endpoint.vpc.urn, []).append(endpoint)
+    return found
+
+
+def check_vpc_dns_enabled(stack: Stack, settings: Settings, report: Report) -> None:
+    for vpc_urn, vpc_endpoints in _interface_endpoints_by_vpc(stack, settings).items():
+        vpc = stack.by_urn[vpc_urn]
+        example = vpc_endpoints[0].resource.label
+        # Pulumi's defaults: DNS support on, DNS hostnames off.
+        for prop, default in (("enableDnsSupport", True), ("enableDnsHostnames", False)):
+            value = as_bool(vpc.get(prop))
+            if is_unknown(value):
+                report.cannot_check(f"The {prop} setting of VPC {vpc.label} is not known yet (C4).")
+            elif (default if value is None else value) is not True:
+                report.violation(
+                    f"Set {prop}=True on VPC {vpc.label} (C4): private DNS of its interface endpoints (e.g. "
+                    f"{example}) works only with both DNS support and DNS hostnames on, otherwise tasks "
+                    "resolve AWS services to their public addresses.",
+                    vpc,
+                )
+
+
+_AMAZON_DNS = ("amazonprovideddns", "169.254.169.253", "fd00:ec2::253")
+
+
+def _is_amazon_dns(server: str, vpc: Resource) -> bool:
+    if server.lower() in _AMAZON_DNS:
+        return True
+    cidr = as_str(vpc.get("cidrBlock"))
+    try:
+        # The Route 53 Resolver also answers at the VPC's base address plus two.
+        return isinstance(cidr, str) and ipaddress.ip_address(server) == ipaddress.ip_network(cidr)[2]
+    except (ValueError, IndexError):
+        return False
+
+
+def _has_inbound_resolver(stack: Stack, vpc: Resource) -> bool:
+    for resolver in stack.of_type(RESOLVER_ENDPOINT):
+        if str(as_str(resolver.get("direction"))).upper() != "INBOUND":
+            continue
+        members = stack.refs(resolver, "ipAddresses", SUBNET) + stack.refs(
+            resolver, "securityGroupIds", SECURITY_GROUP
+        )
+        if any(vpc_of(stack, member) is vpc for member in members):
+            return True
+    return False
+
+
+def check_vpc_dhcp_amazon_dns(stack: Stack, settings: Settings, report: Report) -> None:
+    with_endpoints = _interface_endpoints_by_vpc(stack, settings)
+    for association in stack.of_type(DHCP_OPTIONS_ASSOCIATION):
+        vpc = vpc_of(stack, association)
+        if not isinstance(vpc, Resource) or vpc.urn not in with_endpoints:
+            continue
+        for options in stack.refs(association, "dhcpOptionsId", DHCP_OPTIONS):
+            servers = strings(options.get("domainNameServers"))
+            if is_unknown(servers) or is_unknown(as_list(options.get("domainNameServers"))):
+                report.cannot_check(
+                    f"The DNS servers of DHCP options {options.label} are not known yet (C4)."
+                )
+                continue
+            if not servers or any(_is_amazon_dns(server, vpc) for server in servers):
+                continue
+            if _has_inbound_resolver(stack, vpc):
+                continue  # custom servers can forward AWS names to the inbound Resolver endpoint
+            report.violation(
+                f"Add AmazonProvidedDNS to DHCP options {options.label} of VPC {vpc.label}, or create an "
+                "inbound Route 53 Resolver endpoint in the VPC and forward the AWS service domains from "
+                f"{', '.join(servers)} to it (C4): VPC endpoints resolve privately only through "
+                "Amazon-provided DNS.",
+                options,
+            )
+
+
+POLICIES = [
+    stack_policy(
+        name="vpc-dns-enabled",
+        description="VPCs with interface endpoints have DNS support and DNS hostnames enabled (C4).",
+        check=check_vpc_dns_enabled,
+        level=EnforcementLevel.MANDATORY,
+        severity=Severity.HIGH,
+        remediation="Set enableDnsSupport=True and enableDnsHostnames=True on the VPC.",
+    ),
+    stack_policy(
+        name="vpc-dhcp-amazon-dns",
+        description="DHCP options of VPCs with interface endpoints use Amazon-provided DNS, or custom DNS "
+        "servers can forward to an inbound Route 53 Resolver endpoint (C4).",
+        check=check_vpc_dhcp_amazon_dns,
+        level=EnforcementLevel.MANDATORY,
+        severity=Severity.HIGH,
+        remediation="Use domainNameServers=['AmazonProvidedDNS'], or add an inbound Route 53 Resolver "
+        "endpoint and conditional forwarding on your DNS servers.",
+    ),
+]

@@ -1,0 +1,309 @@
+import json
+
+from pulumi_policy import PolicyResource, ResourceValidationPolicy, StackValidationPolicy
+
+from tests.policies.builder import UNKNOWN, StackBuilder, policy, run
+
+VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint"
+
+
+def _stack(region: str = "us-east-1") -> tuple[StackBuilder, PolicyResource]:
+    builder = StackBuilder(region=region)
+    return builder, builder.vpc()
+
+
+# --- endpoint-same-region (C3) ---------------------------------------------------------------------
+
+
+def test_same_region_endpoint_passes():
+    builder, vpc = _stack("ca-west-1")
+    builder.endpoint(vpc, "ecs", service_region="ca-west-1")
+    assert run("endpoint-same-region", builder).messages == []
+
+
+def test_endpoint_copied_from_another_region_must_be_deleted():
+    builder, vpc = _stack("ca-west-1")
+    endpoint = builder.endpoint(vpc, "ecs", service_region="us-east-1", name="prod-ecs")
+    outcome = run("endpoint-same-region", builder)
+    assert outcome.messages == [
+        "Delete VPC endpoint 'prod-ecs' and create one for com.amazonaws.ca-west-1.ecs instead (C3): its "
+        "service com.amazonaws.us-east-1.ecs belongs to us-east-1, but the endpoint is in ca-west-1 and "
+        "endpoints do not serve requests for another Region (a leftover of a template copied from another "
+        "Region?)."
+    ]
+    assert outcome.urns == [endpoint.urn]
+
+
+def test_resource_region_wins_over_provider_region():
+    builder, vpc = _stack("us-east-1")
+    builder.endpoint(vpc, "logs", service_region="eu-west-1", region="eu-west-1")
+    assert run("endpoint-same-region", builder).messages == []
+
+
+def test_policy_config_region_is_used_when_no_provider_sets_one():
+    builder = StackBuilder(region=None)
+    vpc = builder.vpc()
+    builder.endpoint(vpc, "logs", service_region="us-west-2", name="dev-logs")
+    assert run("endpoint-same-region", builder, {"region": "us-west-2"}).messages == []
+    assert len(run("endpoint-same-region", builder, {"region": "eu-west-1"}).messages) == 1
+
+
+def test_china_names_ecr_with_the_cn_prefix():
+    builder, vpc = _stack("cn-north-1")
+    builder.endpoint(vpc, "ecr.dkr", service_region="cn-north-1", name="cn-ecr-dkr")
+    assert run("endpoint-same-region", builder).messages == [
+        "Use the service name cn.com.amazonaws.cn-north-1.ecr.dkr for VPC endpoint 'cn-ecr-dkr' (C3): "
+        "com.amazonaws.cn-north-1.ecr.dkr is not how the aws-cn partition names ecr.dkr."
+    ]
+
+
+def test_unknown_service_name_is_a_note_not_a_violation():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "ecs", name="dev-ecs", serviceName=UNKNOWN)
+    outcome = run("endpoint-same-region", builder)
+    assert outcome.messages == []
+    assert outcome.notes == ["The service name of VPC endpoint 'dev-ecs' is not known yet (C3)."]
+
+
+def test_partner_service_names_are_ignored():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "x", name="partner", serviceName="com.vpce.us-east-1.vpce-svc-0123456789abcdef0")
+    assert run("endpoint-same-region", builder).messages == []
+
+
+# --- endpoint-private-dns (C4) ---------------------------------------------------------------------
+
+
+def test_private_dns_on_passes():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "ecr.dkr")
+    assert run("endpoint-private-dns", builder).messages == []
+
+
+def test_private_dns_off_or_left_at_pulumis_default_is_a_violation():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "ecr.dkr", privateDnsEnabled=False)
+    builder.endpoint(vpc, "logs")
+    builder.resources[-1].props["__target"].pop("privateDnsEnabled")
+    assert run("endpoint-private-dns", builder).messages == [
+        "Enable private DNS on VPC endpoint 'dev-ecr-dkr' (C4) so that tasks resolve ecr.dkr to the endpoint "
+        "instead of the public address.",
+        "Enable private DNS on VPC endpoint 'dev-logs' (C4) so that tasks resolve logs to the endpoint "
+        "instead of the public address.",
+    ]
+
+
+def test_gateway_endpoints_have_no_private_dns_to_check():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "s3")
+    assert run("endpoint-private-dns", builder).messages == []
+
+
+def test_unknown_private_dns_is_a_note():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "ecs", privateDnsEnabled="1c4a061d-8072-4f0a-a4cb-0ff528b18fe7")
+    outcome = run("endpoint-private-dns", builder)
+    assert (outcome.messages, outcome.notes) == (
+        [],
+        ["Whether VPC endpoint 'dev-ecs' has private DNS is not known yet (C4)."],
+    )
+
+
+# --- ecs-endpoints-are-interface (C1, C9) ----------------------------------------------------------
+
+
+def test_ecs_endpoint_without_a_type_is_a_gateway_in_pulumi():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "ecs-agent")
+    builder.resources[-1].props["__target"].pop("vpcEndpointType")
+    builder.endpoint(vpc, "ecr.api", vpcEndpointType="Gateway")
+    builder.endpoint(vpc, "ecs")
+    builder.endpoint(vpc, "s3")
+    expected = (
+        'Set vpcEndpointType to "Interface" on VPC endpoint {} ({}): {} is served only by interface '
+        "endpoints, and Pulumi creates a Gateway endpoint when no type is set."
+    )
+    assert run("ecs-endpoints-are-interface", builder).messages == [
+        expected.format("'dev-ecs-agent'", "C1", "ecs-agent"),
+        expected.format("'dev-ecr-api'", "C6", "ecr.api"),
+    ]
+
+
+# --- endpoint-policy-valid (C12) -------------------------------------------------------------------
+
+
+def _policy_doc(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def test_endpoint_without_policy_or_with_a_narrow_one_passes():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "ecr.api")
+    builder.endpoint(
+        vpc,
+        "ecs-telemetry",
+        policy=_policy_doc(
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": ["ecs:Poll", "ecs:StartTelemetrySession"],
+                "Resource": "*",
+            }
+        ),
+    )
+    assert run("endpoint-policy-valid", builder).messages == []
+
+
+def test_invalid_json_allow_all_and_missing_agent_actions_are_reported():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "logs", policy="{not json")
+    builder.endpoint(vpc, "ecr.api", policy=_policy_doc({"Effect": "Allow", "Principal": "*", "Action": "*"}))
+    builder.endpoint(
+        vpc,
+        "ecs-telemetry",
+        policy=_policy_doc(
+            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "ecs:Poll", "Resource": "*"}
+        ),
+    )
+    builder.endpoint(vpc, "ecs", policy=_policy_doc({"Principal": "*", "Action": "ecs:ListClusters"}))
+    assert run("endpoint-policy-valid", builder).messages == [
+        "Fix the endpoint policy of 'dev-logs' (C12): it must be a JSON object with a Statement list of "
+        "objects, each with Effect, Principal, Action and Resource.",
+        "Narrow statement 0 of the endpoint policy of 'dev-ecr-api' (C12): it allows every action to every "
+        "principal, which is the same as no policy; name the principals, actions and resources the "
+        "workload needs.",
+        "Allow ecs:StartTelemetrySession in the endpoint policy of 'dev-ecs-telemetry' (C12): the ECS "
+        "container agent calls it through the ecs-telemetry endpoint.",
+        "Fix statement 0 of the endpoint policy of 'dev-ecs' (C12): give it an Effect of Allow or Deny and "
+        "an Action.",
+    ]
+
+
+def test_separate_endpoint_policy_resource_is_checked_too():
+    builder, _ = _stack()
+    builder.add(
+        "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+        "dev-ecs-policy",
+        {
+            "vpcEndpointId": UNKNOWN,
+            "policy": _policy_doc({"Effect": "Allow", "Principal": "*", "Action": "*:*"}),
+        },
+    )
+    assert run("endpoint-policy-valid", builder).messages == [
+        "Narrow statement 0 of the endpoint policy of 'dev-ecs-policy' (C12): it allows every action to "
+        "every principal, which is the same as no policy; name the principals, actions and resources the "
+        "workload needs."
+    ]
+
+
+def test_unknown_policy_is_a_note():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "ecs", policy=UNKNOWN)
+    outcome = run("endpoint-policy-valid", builder)
+    assert (outcome.messages, outcome.notes) == (
+        [],
+        ["The endpoint policy of 'dev-ecs' is not known yet (C12)."],
+    )
+
+
+# --- no-duplicate-private-dns-endpoints (C15) ------------------------------------------------------
+
+
+def test_one_private_dns_endpoint_per_service_passes():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "ecr.dkr")
+    builder.endpoint(vpc, "ecr.dkr", name="other-ecr-dkr", privateDnsEnabled=False)
+    other_vpc = builder.vpc("other-vpc")
+    builder.endpoint(other_vpc, "ecr.dkr", name="other-vpc-ecr-dkr")
+    assert run("no-duplicate-private-dns-endpoints", builder).messages == []
+
+
+def test_second_private_dns_endpoint_for_a_service_is_rejected():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "ecr.dkr")
+    second = builder.endpoint(vpc, "ecr.dkr", name="team-ecr-dkr")
+    outcome = run("no-duplicate-private-dns-endpoints", builder)
+    assert outcome.messages == [
+        "Delete VPC endpoint 'team-ecr-dkr' or turn off its private DNS (C15): VPC 'dev-vpc' already has "
+        "endpoint 'dev-ecr-dkr' with private DNS for com.amazonaws.us-east-1.ecr.dkr, and AWS rejects a "
+        "second one."
+    ]
+    assert outcome.urns == [second.urn]
+
+
+def test_duplicates_in_a_vpc_of_another_stack_are_found_by_vpc_id():
+    builder = StackBuilder()
+    for name in ("a-logs", "b-logs"):
+        builder.add(
+            VPCE,
+            name,
+            {
+                "vpcId": "vpc-0abc",
+                "serviceName": "com.amazonaws.us-east-1.logs",
+                "vpcEndpointType": "Interface",
+                "privateDnsEnabled": True,
+            },
+        )
+    assert run("no-duplicate-private-dns-endpoints", builder).messages == [
+        "Delete VPC endpoint 'b-logs' or turn off its private DNS (C15): VPC vpc-0abc already has endpoint "
+        "'a-logs' with private DNS for com.amazonaws.us-east-1.logs, and AWS rejects a second one."
+    ]
+
+
+PRIVATE_DNS = "aws:vpc/endpointPrivateDns:EndpointPrivateDns"
+
+
+def _without_private_dns(builder: StackBuilder, vpc: PolicyResource, key: str) -> PolicyResource:
+    endpoint = builder.endpoint(vpc, key)
+    endpoint.props["__target"].pop("privateDnsEnabled")
+    return endpoint
+
+
+def _separate_private_dns(builder: StackBuilder, endpoint: PolicyResource, enabled: object) -> None:
+    builder.add(
+        PRIVATE_DNS,
+        f"{endpoint.name}-dns",
+        {"vpcEndpointId": UNKNOWN, "privateDnsEnabled": enabled},
+        {"vpcEndpointId": [endpoint]},
+    )
+
+
+def test_private_dns_turned_on_by_a_separate_resource_passes():
+    builder, vpc = _stack()
+    _separate_private_dns(builder, _without_private_dns(builder, vpc, "logs"), True)
+    assert run("endpoint-private-dns", builder).messages == []
+
+
+def test_private_dns_turned_off_or_unknown_in_a_separate_resource():
+    builder, vpc = _stack()
+    _separate_private_dns(builder, _without_private_dns(builder, vpc, "logs"), False)
+    _separate_private_dns(builder, _without_private_dns(builder, vpc, "ecs"), UNKNOWN)
+    outcome = run("endpoint-private-dns", builder)
+    assert outcome.messages == [
+        "Enable private DNS on VPC endpoint 'dev-logs' (C4) so that tasks resolve logs to the endpoint "
+        "instead of the public address."
+    ]
+    assert outcome.notes == ["Whether VPC endpoint 'dev-ecs' has private DNS is not known yet (C4)."]
+
+
+def test_private_dns_is_judged_per_resource_when_set_there_and_over_the_stack_when_left_unset():
+    builder, vpc = _stack()
+    explicit_off = builder.endpoint(vpc, "ecr.api", privateDnsEnabled=False)
+    left_unset = _without_private_dns(builder, vpc, "ecr.dkr")
+    found = policy("endpoint-private-dns")
+    assert isinstance(found, ResourceValidationPolicy) and isinstance(found, StackValidationPolicy)
+    per_resource: list[str | None] = []
+    for resource in (explicit_off, left_unset):
+        found.validate(
+            builder.resource_args(resource), lambda message, urn=None, r=resource: per_resource.append(r.urn)
+        )
+    over_stack: list[str | None] = []
+    found.validate(builder.args(), lambda message, urn=None: over_stack.append(urn))
+    assert (per_resource, over_stack) == ([explicit_off.urn], [left_unset.urn])
+
+
+def test_private_dns_from_a_separate_resource_counts_for_duplicates():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "logs")
+    _separate_private_dns(builder, _without_private_dns(builder, vpc, "logs"), True)
+    assert len(run("no-duplicate-private-dns-endpoints", builder).messages) == 1
