@@ -4,7 +4,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACK ?= dev
 
-.PHONY: test lint typecheck unit preview up verify bench diagram cost clean
+.PHONY: test lint typecheck unit preview up up-server down-server verify bench diagram cost clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt policypack/requirements.txt constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,6 +28,19 @@ preview: $(VENV)/.installed
 
 up: $(VENV)/.installed
 	$(PY) -m sandbox up --stack $(STACK)
+
+# A moto_server on loopback that stays up after the deploy, to look around with the AWS CLI or boto3
+# (--endpoint-url http://127.0.0.1:$(MOTO_PORT)); stop it with `make down-server`.
+MOTO_PORT ?= 5000
+up-server: $(VENV)/.installed
+	@curl -s -o /dev/null http://127.0.0.1:$(MOTO_PORT)/ || { \
+	  MOTO_IAM_LOAD_MANAGED_POLICIES=true nohup $(VENV)/bin/moto_server -H 127.0.0.1 -p $(MOTO_PORT) \
+	    > .sandbox-moto.log 2>&1 & echo $$! > .sandbox-moto.pid; \
+	  for i in $$(seq 60); do curl -s -o /dev/null http://127.0.0.1:$(MOTO_PORT)/ && break; sleep 0.5; done; }
+	$(PY) -m sandbox up --stack $(STACK) --endpoint-url http://127.0.0.1:$(MOTO_PORT)
+
+down-server:
+	@test -f .sandbox-moto.pid && kill $$(cat .sandbox-moto.pid) && rm -f .sandbox-moto.pid || true
 
 bench: $(VENV)/.installed
 	$(PY) -m sandbox.bench

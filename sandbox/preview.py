@@ -12,14 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analyzer import (
-    AnalyzerClient,
-    AnalyzerInfo,
-    Diagnostic,
-    PolicyPackProcess,
-    StackContext,
-    engine_resources,
-)
+from .analyzer import AnalyzerClient, AnalyzerInfo, Diagnostic, PolicyPackProcess, run_analysis
 from .program import ProgramError, Recording, run_program
 from .stackconfig import StackConfig, StackConfigError, load_stack_config
 
@@ -43,21 +36,6 @@ def load_policy_config(path: Path | None) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         raise PolicyConfigError(f"{path} must hold a JSON object keyed by policy name")
     return data
-
-
-def analyze_with_client(
-    client: AnalyzerClient, recording: Recording, *, policy_config: dict[str, Any] | None = None
-) -> list[Diagnostic]:
-    """What ``analyze_recording`` does, on a pack that is already running (started early)."""
-    context = StackContext(recording.project, recording.stack, dict(recording.config))
-    client.configure_stack(project=context.project, stack=context.stack, dry_run=True, config=context.config)
-    client.configure(policy_config or {})
-    everything = engine_resources(recording.resources, context)
-    diagnostics: list[Diagnostic] = []
-    for resource in everything:
-        diagnostics.extend(client.analyze(resource, everything))
-    diagnostics.extend(client.analyze_stack(recording.resources))
-    return diagnostics
 
 
 @dataclass
@@ -106,7 +84,7 @@ def preview_stack(
         if client_future is None:
             return PreviewResult(stack, recording)
         client = client_future.result()
-        diagnostics = analyze_with_client(client, recording, policy_config=policy_config)
+        diagnostics = run_analysis(client, recording, policy_config=policy_config)
         return PreviewResult(stack, recording, diagnostics, pack=client.analyzer_info())
 
 
