@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -274,3 +276,17 @@ def test_the_pack_process_starts_while_the_program_runs_and_is_stopped_after():
     assert len(during_program) == 1  # started before the program's recording existed
     assert result.exit_code == 0 and result.recording is not None
     assert child_processes("pulumi.policy") == []
+
+
+def test_the_command_line_exits_with_the_verdict_and_flushes_everything():
+    # python -m sandbox skips the interpreter's teardown (os._exit): the exit code and the last line
+    # of the report must still come through a pipe.
+    done = subprocess.run(
+        [sys.executable, "-m", "sandbox", "preview", "--program", str(RAW), "--stack", "bad"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert re.search(r"\n    \d+ mandatory, \d+ other\n?$", done.stdout)
