@@ -9,6 +9,7 @@ dependencies and property dependencies. Reference: pulumi/pulumi pkg/resource/pl
 pkg/resource/deploy/step_generator.go and pkg/resource/analyzer/config.go.
 """
 
+import importlib.metadata
 import json
 import os
 import queue
@@ -107,6 +108,18 @@ class PolicyConfigError(ValueError):
     """The policy config does not fit the pack's policies or their config schemas."""
 
 
+def default_provider_name(package: str) -> str:
+    """As the CLI names a default provider: ``default_<version>`` of the plugin (``default_7_51_1``).
+
+    The plugin's version is the installed SDK's here; ``default`` when the SDK is not installed.
+    """
+    try:
+        version = importlib.metadata.version(f"pulumi_{package.replace('-', '_')}")
+    except importlib.metadata.PackageNotFoundError:
+        return "default"
+    return "default_" + version.replace(".", "_").replace("-", "_")
+
+
 @dataclass(frozen=True)
 class StackContext:
     """What the engine knows about the stack being analyzed."""
@@ -123,14 +136,15 @@ class StackContext:
     def default_provider(self, package: str) -> RecordedResource:
         """The provider the CLI creates for resources without an explicit one: inputs from config."""
         type_ = f"pulumi:providers:{package}"
+        name = default_provider_name(package)
         prefix = f"{package}:"
         inputs: dict[str, Any] = {
             key[len(prefix) :]: value for key, value in self.config.items() if key.startswith(prefix)
         }
         return RecordedResource(
-            urn=f"urn:pulumi:{self.stack}::{self.project}::{type_}::default",
+            urn=f"urn:pulumi:{self.stack}::{self.project}::{type_}::{name}",
             type=type_,
-            name="default",
+            name=name,
             custom=True,
             parent="",
             provider="",

@@ -267,8 +267,8 @@ def test_a_resource_without_provider_gets_the_default_provider_from_config() -> 
     endpoint = resource("ep", inputs={"serviceName": "com.amazonaws.ca-west-1.logs"})
     request = analyze_request(endpoint, [endpoint], CONTEXT)
     assert request.provider.type == "pulumi:providers:aws"
-    assert request.provider.name == "default"
-    assert request.provider.urn == f"urn:pulumi:{STACK}::{PROJECT}::pulumi:providers:aws::default"
+    assert request.provider.name == "default_7_51_1"  # the CLI's name: default_<plugin version>
+    assert request.provider.urn == f"urn:pulumi:{STACK}::{PROJECT}::pulumi:providers:aws::default_7_51_1"
     assert dict(request.provider.properties) == {"region": "ca-west-1", "skipMetadataApiCheck": "true"}
     assert request.options.parent == CONTEXT.stack_urn
     assert dict(request.properties) == {"serviceName": "com.amazonaws.ca-west-1.logs"}
@@ -314,7 +314,7 @@ def test_analyze_stack_request_holds_what_the_engine_registered() -> None:
     assert list(sent.dependencies) == [vpc.urn]
     assert {key: list(deps.urns) for key, deps in sent.propertyDependencies.items()} == {"vpcId": [vpc.urn]}
     assert sent.parent == CONTEXT.stack_urn
-    assert sent.provider.name == "default"
+    assert sent.provider.name == "default_7_51_1"
 
 
 def pack_info() -> AnalyzerInfo:
