@@ -32,7 +32,7 @@ from .addressing import (
     SMALLEST_SUBNET_PREFIX,
     SMALLEST_VPC_PREFIX,
 )
-from .configerror import NAMESPACE, ConfigError, invalid
+from .configerror import NAMESPACE, ConfigError, invalid, whole_number
 from .workload_config import WORKLOAD_DEFAULTS, WorkloadConfig, parse_workload_config
 
 __all__ = ["NAMESPACE", "ConfigError", "StackConfig", "parse_config", "read_stack_config"]
@@ -94,14 +94,6 @@ def _bool(key: str, value: object) -> bool:
     raise invalid(key, value, "allowed values are true and false")
 
 
-def _int(key: str, value: object) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    raise invalid(key, value, "expected a whole number")
-
-
 def _string_list(key: str, value: object) -> list[str]:
     items: object = value
     if isinstance(value, str):
@@ -153,7 +145,7 @@ def _vpc_cidr(value: object) -> IPv4Network:
 
 
 def _az_count(value: object) -> int:
-    count = _int("azCount", value)
+    count = whole_number("azCount", value)
     if not 1 <= count <= MAX_AZ_COUNT:
         raise invalid("azCount", value, f"allowed values are 1 to {MAX_AZ_COUNT}")
     return count

@@ -1,4 +1,4 @@
-"""The one error a bad stack configuration raises, and the shape of its message."""
+"""The one error a bad stack configuration raises, the shape of its message, and shared value readers."""
 
 import pulumi
 
@@ -11,3 +11,12 @@ class ConfigError(pulumi.RunError):
 
 def invalid(key: str, value: object, allowed: str) -> ConfigError:
     return ConfigError(f"Invalid {NAMESPACE}:{key} {value!r}: {allowed}.")
+
+
+def whole_number(key: str, value: object) -> int:
+    """A config integer: YAML gives an int, the CLI a string; a bool is not a number here."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise invalid(key, value, "expected a whole number")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from awsfacts import PARTITION_DNS_SUFFIX, LaunchType, Workload
 
-from .configerror import invalid
+from .configerror import invalid, whole_number
 
 WORKLOAD_DEFAULTS: dict[str, object] = {
     "image": "",
@@ -117,16 +117,8 @@ class WorkloadConfig:
         )
 
 
-def _int(key: str, value: object) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    raise invalid(key, value, "expected a whole number")
-
-
 def _in_range(key: str, value: object, low: int, high: int) -> int:
-    number = _int(key, value)
+    number = whole_number(key, value)
     if not low <= number <= high:
         raise invalid(key, value, f"allowed values are {low} to {high}")
     return number
@@ -223,7 +215,7 @@ def secret_base_arn(arn: str) -> str:
 
 
 def _task_size(launch_type: LaunchType, cpu_value: object, memory_value: object) -> tuple[int, int]:
-    cpu, memory = _int("cpu", cpu_value), _int("memory", memory_value)
+    cpu, memory = whole_number("cpu", cpu_value), whole_number("memory", memory_value)
     if launch_type is LaunchType.FARGATE:
         if cpu not in FARGATE_SIZES:
             allowed = ", ".join(str(units) for units in FARGATE_SIZES)
@@ -249,7 +241,7 @@ def parse_workload_config(
 ) -> WorkloadConfig:
     """Validate the workload keys (``raw`` already has the defaults filled in)."""
     cpu, memory = _task_size(launch_type, raw["cpu"], raw["memory"])
-    retention = _int("logRetentionDays", raw["logRetentionDays"])
+    retention = whole_number("logRetentionDays", raw["logRetentionDays"])
     if retention not in LOG_RETENTION_DAYS:
         allowed = ", ".join(str(days) for days in LOG_RETENTION_DAYS)
         raise invalid("logRetentionDays", raw["logRetentionDays"], f"CloudWatch Logs allows {allowed}")
