@@ -106,15 +106,14 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         mocks.monitor = self
         self.mock_source = mocks
         self.recorded: list[RecordedResource] = []
+        self._provider_regions: dict[str, str | None] = {}  # provider URN -> its region input
         self._lock = threading.Lock()  # new_resource runs on several executor threads
 
     def provider_region(self, provider_ref: str) -> str | None:
-        urn = provider_ref.split("::")[0:-1]
+        """The region of an explicit provider, from its reference "urn::id"; None for the default."""
+        urn = provider_ref.rpartition("::")[0]
         with self._lock:
-            for r in self.recorded:
-                if r.urn == "::".join(urn) and r.type.startswith("pulumi:providers:"):
-                    return r.inputs.get("region")
-        return None
+            return self._provider_regions.get(urn)
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         from pulumi.runtime.proto import resource_pb2
@@ -150,6 +149,9 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         resource.outputs = outputs
         with self._lock:
             self.recorded.append(resource)
+            if resource.type.startswith("pulumi:providers:"):
+                region = inputs.get("region")
+                self._provider_regions[urn] = region if isinstance(region, str) else None
         state = _sync_await(rpc.serialize_properties(outputs, {}))
         self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource.id, outputs)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource.id, object=state)
