@@ -1,5 +1,6 @@
 """Stack configuration: the schema in Pulumi.yaml, the shipped stacks, and every refusal."""
 
+from dataclasses import replace
 from ipaddress import IPv4Network
 from pathlib import Path
 
@@ -57,6 +58,25 @@ def test_schema_defaults_and_missing_keys_parse_to_the_same_config():
     assert parse_config("us-east-1", schema_defaults) == parse_config("us-east-1", {})
 
 
+# The workload every shipped stack gets from the schema defaults.
+DEFAULT_WORKLOAD = WorkloadConfig(
+    image=Image(reference=None, tag="v1", repository_arn=None),
+    cpu=256,
+    memory=512,
+    desired_count=2,
+    container_port=8080,
+    secrets=(),
+    secrets_kms_key_arn=None,
+    log_retention_days=30,
+    log_kms_key_arn=None,
+    service_connect=False,
+    service_connect_namespace="internal",
+    instance_type="t3.medium",
+    min_size=1,
+    max_size=3,
+)
+
+
 def test_dev_stack_file_parses_to_a_fargate_stack_in_us_east_1():
     region, raw = shipped_stack("dev")
     assert parse_config(region, raw) == StackConfig(
@@ -71,22 +91,7 @@ def test_dev_stack_file_parses_to_a_fargate_stack_in_us_east_1():
         service_connect=False,
         extra_endpoints=(),
         restrict_to_account=True,
-        workload_config=WorkloadConfig(
-            image=Image(reference=None, tag="v1", repository_arn=None),
-            cpu=256,
-            memory=512,
-            desired_count=2,
-            container_port=8080,
-            secrets=(),
-            secrets_kms_key_arn=None,
-            log_retention_days=30,
-            log_kms_key_arn=None,
-            service_connect=False,
-            service_connect_namespace="internal",
-            instance_type="t3.medium",
-            min_size=1,
-            max_size=3,
-        ),
+        workload_config=DEFAULT_WORKLOAD,
     )
 
 
@@ -104,22 +109,7 @@ def test_prod_stack_file_parses_to_an_ec2_stack_in_ca_west_1():
         service_connect=True,
         extra_endpoints=(),
         restrict_to_account=True,
-        workload_config=WorkloadConfig(
-            image=Image(reference=None, tag="v1", repository_arn=None),
-            cpu=256,
-            memory=512,
-            desired_count=2,
-            container_port=8080,
-            secrets=(("DB_PASSWORD", None),),
-            secrets_kms_key_arn=None,
-            log_retention_days=30,
-            log_kms_key_arn=None,
-            service_connect=True,
-            service_connect_namespace="internal",
-            instance_type="t3.medium",
-            min_size=1,
-            max_size=3,
-        ),
+        workload_config=replace(DEFAULT_WORKLOAD, secrets=(("DB_PASSWORD", None),), service_connect=True),
     )
 
 
