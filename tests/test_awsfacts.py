@@ -106,6 +106,16 @@ def test_service_connect_on_fargate_old_and_new_region():
     assert [k for k, _ in _keys("ca-west-1", workload)] == list(ECS_TRIO)
 
 
-def test_internet_path_drops_trio_and_logs():
-    workload = Workload(LaunchType.EC2, awslogs=True, internet_path=True)
+def test_internet_path_drops_every_requirement():
+    # The seed's requirements are for workloads without a path to the public endpoints: with a NAT or a
+    # public IP behind an internet gateway, ECR, Secrets Manager, Logs and Service Connect work without them.
+    workload = Workload(
+        LaunchType.EC2,
+        private_ecr_images=True,
+        secrets_manager=True,
+        awslogs=True,
+        service_connect=True,
+        internet_path=True,
+    )
     assert _keys("us-east-1", workload) == []
+    assert _keys("ca-west-1", workload) == []

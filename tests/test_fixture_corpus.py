@@ -159,7 +159,8 @@ CASES: list[Case] = [
     # At preview the container definitions are unknown, but their property dependencies name the secret.
     Case("c7_secret_in_stack_missing_endpoint", mandatory("secretsmanager-endpoint-for-secrets")),
     Case("c8_missing_logs", mandatory("logs-endpoint-for-awslogs")),
-    Case("c8_internet_gateway_route", CLEAN),
+    Case("c8_internet_gateway_route", mandatory("logs-endpoint-for-awslogs")),
+    Case("c8_internet_gateway_public_ip", CLEAN),
     Case("c8_nat_gateway_route", CLEAN),
     Case("c9_service_connect_without_ecs_agent", mandatory("ecs-agent-endpoint-for-service-connect")),
     Case("c9_service_connect_with_ecs_agent", CLEAN),

@@ -7,7 +7,7 @@ imports nothing outside the standard library and uses relative imports only, so 
 """
 
 from .considerations import CONSIDERATIONS
-from .needs import LaunchType, Need, Workload, required_endpoints
+from .needs import PLAN_ORDER, LaunchType, Need, Workload, required_endpoints
 from .regions import (
     PARTITION_DNS_SUFFIX,
     REGION_PARTITION,
@@ -42,6 +42,7 @@ __all__ = [
     "IAM_ACTION_PREFIX",
     "MIN_ECS_AGENT_VERSION",
     "PARTITION_DNS_SUFFIX",
+    "PLAN_ORDER",
     "REGION_PARTITION",
     "EndpointService",
     "EndpointType",

@@ -19,7 +19,9 @@ class Workload:
     secrets_manager: bool = False
     awslogs: bool = False
     service_connect: bool = False
-    internet_path: bool = False  # an internet gateway or NAT route reaches the tasks
+    # The tasks (or container instances) reach AWS's public endpoints: through a NAT, or an internet
+    # gateway with a public IP. The seed's requirements are all for workloads *without* such a path.
+    internet_path: bool = False
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,13 @@ class Need:
 
 
 # Order of the plan: the ECS trio first in C11 order, then the rest.
-_ORDER: tuple[str, ...] = (*ECS_TRIO, "ecr.api", "ecr.dkr", "s3", "secretsmanager", "logs")
+PLAN_ORDER: tuple[str, ...] = (*ECS_TRIO, "ecr.api", "ecr.dkr", "s3", "secretsmanager", "logs")
 
 
 def required_endpoints(region: str, workload: Workload) -> list[Need]:
-    """The minimal, ordered set of endpoints a workload needs in a Region without internet."""
+    """The minimal, ordered set of endpoints a workload needs; none when it has an internet path."""
+    if workload.internet_path:
+        return []
     reasons: dict[str, list[str]] = {}
 
     def need(key: str, consideration: str) -> None:
@@ -41,7 +45,7 @@ def required_endpoints(region: str, workload: Workload) -> list[Need]:
         if consideration not in reasons[key]:
             reasons[key].append(consideration)
 
-    if workload.launch_type is LaunchType.EC2 and not workload.internet_path:
+    if workload.launch_type is LaunchType.EC2:
         for key in ECS_TRIO:
             need(key, "C1")
     if workload.service_connect:
@@ -54,6 +58,6 @@ def required_endpoints(region: str, workload: Workload) -> list[Need]:
             need(key, "C6")
     if workload.secrets_manager:
         need("secretsmanager", "C7")
-    if workload.awslogs and not workload.internet_path:
+    if workload.awslogs:
         need("logs", "C8")
-    return [Need(key, tuple(reasons[key])) for key in _ORDER if key in reasons]
+    return [Need(key, tuple(reasons[key])) for key in PLAN_ORDER if key in reasons]

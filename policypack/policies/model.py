@@ -14,7 +14,11 @@ from pulumi_policy import PolicyResource, ResourceValidationArgs
 from .props import UNKNOWN, as_str, get, is_unknown, plain
 
 VPC = "aws:ec2/vpc:Vpc"
+DEFAULT_VPC = "aws:ec2/defaultVpc:DefaultVpc"
+VPCS = (VPC, DEFAULT_VPC)
 SUBNET = "aws:ec2/subnet:Subnet"
+DEFAULT_SUBNET = "aws:ec2/defaultSubnet:DefaultSubnet"
+SUBNETS = (SUBNET, DEFAULT_SUBNET)
 ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
 DEFAULT_ROUTE_TABLE = "aws:ec2/defaultRouteTable:DefaultRouteTable"
 ROUTE = "aws:ec2/route:Route"
@@ -23,6 +27,7 @@ MAIN_ROUTE_TABLE_ASSOCIATION = "aws:ec2/mainRouteTableAssociation:MainRouteTable
 INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway"
 INTERNET_GATEWAY_ATTACHMENT = "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment"
 NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
+VPN_GATEWAY = "aws:ec2/vpnGateway:VpnGateway"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 SECURITY_GROUP_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -37,6 +42,9 @@ VPC_ENDPOINT_SECURITY_GROUP_ASSOCIATION = "aws:ec2/securityGroupAssociation:Secu
 DHCP_OPTIONS = "aws:ec2/vpcDhcpOptions:VpcDhcpOptions"
 DHCP_OPTIONS_ASSOCIATION = "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation"
 RESOLVER_ENDPOINT = "aws:route53/resolverEndpoint:ResolverEndpoint"
+HOSTED_ZONE = "aws:route53/zone:Zone"
+HOSTED_ZONE_ASSOCIATION = "aws:route53/zoneAssociation:ZoneAssociation"
+EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 ECS_CLUSTER = "aws:ecs/cluster:Cluster"
 ECS_SERVICE = "aws:ecs/service:Service"
 ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
@@ -46,6 +54,7 @@ LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
 EC2_INSTANCE = "aws:ec2/instance:Instance"
 ECR_REPOSITORY = "aws:ecr/repository:Repository"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 SECRETS = ("aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion")
 IAM_ROLE = "aws:iam/role:Role"
 IAM_POLICY = "aws:iam/policy:Policy"
@@ -176,6 +185,18 @@ class Stack:
                 if dependency is not None and dependency.type in types and dependency not in found:
                     found.append(dependency)
         return found
+
+    def referrers(self, target: Resource, prop: str, *types: str) -> list[Resource]:
+        """Resources of ``types`` whose ``prop`` points at ``target`` (the inverse of ``refs``)."""
+
+        def index() -> dict[str, list[Resource]]:
+            found: dict[str, list[Resource]] = {}
+            for resource in self.of_type(*types):
+                for referenced in self.refs(resource, prop, *self._by_type):
+                    found.setdefault(referenced.urn, []).append(resource)
+            return found
+
+        return self.memo(("referrers", prop, types), index).get(target.urn, [])
 
     def find(self, identifier: str, *types: str) -> list[Resource]:
         """Resources of ``types`` whose id, ARN or name is ``identifier``."""

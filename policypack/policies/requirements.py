@@ -15,9 +15,15 @@ from awsfacts import ECS_TRIO, EndpointType, Need, UnknownRegionError, is_post_l
 from .base import Report, stack_policy
 from .model import Resource, Stack
 from .props import is_unknown
-from .settings import LAUNCH_TYPE_SCHEMA, REGION_SCHEMA, Settings, assume_schema
+from .settings import (
+    LAUNCH_TYPE_SCHEMA,
+    REGION_SCHEMA,
+    TRANSIT_GATEWAY_EGRESS_SCHEMA,
+    Settings,
+    assume_schema,
+)
 from .topology import Endpoint, endpoint_route_tables, endpoints_in, region_of, route_tables_of_subnet
-from .workloads import Signal, VpcWorkload, vpc_workloads
+from .workloads import Consumer, Signal, VpcWorkload, vpc_workloads
 
 
 def _name(key: str, region: str) -> str:
@@ -30,6 +36,25 @@ def _name(key: str, region: str) -> str:
 def _evidence(signal: Signal) -> str:
     labels = signal.yes or signal.maybe
     return ", ".join(labels[:3]) + (" and others" if len(labels) > 3 else "")
+
+
+def _merged(consumers: list[Consumer], pick: Callable[[Consumer], Signal]) -> Signal:
+    merged = Signal()
+    for consumer in consumers:
+        merged.merge(pick(consumer))
+    return merged
+
+
+def _no_path(consumers: list[Consumer]) -> str:
+    """Why the consumers have no internet path, as the end of a message ("... and have no ...")."""
+    gateway_subnets = [label for c in consumers for label in c.reach.gateway_without_public_ip]
+    if not gateway_subnets:
+        return "have no internet path (no default route to a NAT or internet gateway)"
+    subnets = ", ".join(dict.fromkeys(gateway_subnets))
+    return (
+        f"have no internet path: subnets {subnets} route to an internet gateway, but without a public IP "
+        "(assignPublicIp, associatePublicIpAddress) nothing reaches the internet through it"
+    )
 
 
 class _VpcEndpoints:
@@ -53,29 +78,49 @@ class _VpcEndpoints:
         return bool(candidates)
 
 
-Explain = Callable[[VpcWorkload, Need, str], str]
+Explain = Callable[[VpcWorkload, Need, list[Consumer], str], str]
 
 
 def _vpc_region(workload: VpcWorkload, settings: Settings, report: Report, consideration: str) -> str | None:
     region = region_of(workload.vpc, settings)
     if is_unknown(region):
-        report.cannot_check(f"The Region of VPC {workload.vpc.label} is not known yet ({consideration}).")
+        if workload.consumers:
+            report.cannot_check(f"The Region of VPC {workload.vpc.label} is not known yet ({consideration}).")
         return None
     return region if isinstance(region, str) else None
+
+
+def _possible_note(workload: VpcWorkload, need: Need, consumers: list[Consumer], consideration: str) -> str:
+    transit = [consumer for consumer in consumers if consumer.reach.transit]
+    if transit:
+        who = ", ".join(consumer.label for consumer in transit[:3])
+        return (
+            f"Whether {who} in VPC {workload.vpc.label} reach AWS's public endpoints through the transit "
+            f"gateway (or other network) their subnets' default route points at is not known "
+            f"({consideration}): create the {need.key} endpoint unless that route leads to an internet "
+            "egress, and state which with the policy config transitGatewayEgress ('internet' or 'none')."
+        )
+    return (
+        f"Whether VPC {workload.vpc.label} needs the {need.key} endpoint is not known yet ({consideration})."
+    )
 
 
 def _check_needs(
     stack: Stack, settings: Settings, report: Report, consideration: str, explain: Explain
 ) -> None:
     for workload in vpc_workloads(stack, settings):
+        if not workload.consumers:
+            continue
         region = _vpc_region(workload, settings, report, consideration)
         if region is None:
             continue
         present = _VpcEndpoints(stack, workload, region, settings)
         sure = [
-            need for need in workload.needs(region, definite=True) if consideration in need.considerations
+            (need, consumers)
+            for need, consumers in workload.needs(region, definite=True)
+            if consideration in need.considerations
         ]
-        for need in sure:
+        for need, consumers in sure:
             if present.has(need.key):
                 continue
             if present.uncertain:
@@ -84,18 +129,15 @@ def _check_needs(
                     f"({consideration})."
                 )
             else:
-                report.violation(explain(workload, need, region), workload.vpc)
-        sure_keys = {need.key for need in sure}
-        for need in workload.needs(region, definite=False):
+                report.violation(explain(workload, need, consumers, region), workload.vpc)
+        sure_keys = {need.key for need, _ in sure}
+        for need, consumers in workload.needs(region, definite=False):
             if (
                 consideration in need.considerations
                 and need.key not in sure_keys
                 and not present.has(need.key)
             ):
-                report.cannot_check(
-                    f"Whether VPC {workload.vpc.label} needs the {need.key} endpoint is not known yet "
-                    f"({consideration})."
-                )
+                report.cannot_check(_possible_note(workload, need, consumers, consideration))
 
 
 def _create(need: Need, region: str, workload: VpcWorkload) -> str:
@@ -108,22 +150,27 @@ def check_ecs_endpoints_for_ec2(stack: Stack, settings: Settings, report: Report
         settings,
         report,
         "C1",
-        lambda workload, need, region: (
+        lambda workload, need, consumers, region: (
             f"{_create(need, region, workload)} (C1): EC2 container instances there "
-            f"({_evidence(workload.ec2)}) have no internet path and cannot reach ECS without it."
+            f"({_evidence(_merged(consumers, lambda c: c.ec2))}) cannot reach ECS without it: they "
+            f"{_no_path(consumers)}."
         ),
     )
 
 
-def _explain_ecr(workload: VpcWorkload, need: Need, region: str) -> str:
-    evidence = _evidence(workload.features.private_ecr_images)
+def _explain_ecr(workload: VpcWorkload, need: Need, consumers: list[Consumer], region: str) -> str:
+    evidence = _evidence(_merged(consumers, lambda c: c.features.private_ecr_images))
     if need.key == "s3":
         return (
             f"Create a Gateway VPC endpoint for {_name('s3', region)} in VPC {workload.vpc.label} and "
             "associate it with the tasks' route tables (C6): layers of the private ECR images of "
-            f"{evidence} are served from S3, and an S3 interface endpoint does not serve them."
+            f"{evidence} are served from S3, an S3 interface endpoint does not serve them, and "
+            f"the tasks {_no_path(consumers)}."
         )
-    return f"{_create(need, region, workload)} (C6): tasks there pull private ECR images ({evidence})."
+    return (
+        f"{_create(need, region, workload)} (C6): tasks there pull private ECR images ({evidence}) and "
+        f"{_no_path(consumers)}."
+    )
 
 
 def check_ecr_endpoints_for_private_images(stack: Stack, settings: Settings, report: Report) -> None:
@@ -134,10 +181,8 @@ def check_ecr_endpoints_for_private_images(stack: Stack, settings: Settings, rep
 def _check_s3_route_tables(stack: Stack, settings: Settings, report: Report) -> None:
     """The S3 gateway serves only the route tables it is associated with: those of the tasks' subnets."""
     for workload in vpc_workloads(stack, settings):
-        if workload.features.private_ecr_images.state is not True:
-            continue
         region = region_of(workload.vpc, settings)
-        if not isinstance(region, str):
+        if not isinstance(region, str) or not workload.consumers:
             continue
         gateways = [
             endpoint
@@ -148,10 +193,15 @@ def _check_s3_route_tables(stack: Stack, settings: Settings, report: Report) -> 
             continue
         served = [table for gateway in gateways for table in endpoint_route_tables(stack, gateway.resource)]
         unserved: dict[str, list[Resource]] = {}  # route table URN -> the task subnets it routes
-        for subnet in workload.task_subnets:
-            for table in route_tables_of_subnet(stack, subnet):
-                if table not in served:
-                    unserved.setdefault(table.urn, []).append(subnet)
+        for need, consumers in workload.needs(region, definite=True):
+            if need.key != "s3":
+                continue
+            for consumer in consumers:
+                for subnet in workload.network_subnets(consumer):
+                    tables = route_tables_of_subnet(stack, subnet)
+                    for table in [] if is_unknown(tables) else tables:
+                        if table not in served and subnet not in unserved.get(table.urn, []):
+                            unserved.setdefault(table.urn, []).append(subnet)
         for table_urn, subnets in unserved.items():
             report.violation(
                 f"Associate S3 gateway endpoint {gateways[0].resource.label} with route table "
@@ -168,9 +218,10 @@ def check_secretsmanager_endpoint_for_secrets(stack: Stack, settings: Settings, 
         settings,
         report,
         "C7",
-        lambda workload, need, region: (
-            f"{_create(need, region, workload)} (C7): tasks there read Secrets Manager "
-            f"secrets ({_evidence(workload.features.secrets_manager)})."
+        lambda workload, need, consumers, region: (
+            f"{_create(need, region, workload)} (C7): tasks there read Secrets Manager secrets "
+            f"({_evidence(_merged(consumers, lambda c: c.features.secrets_manager))}) and "
+            f"{_no_path(consumers)}."
         ),
     )
 
@@ -181,9 +232,9 @@ def check_logs_endpoint_for_awslogs(stack: Stack, settings: Settings, report: Re
         settings,
         report,
         "C8",
-        lambda workload, need, region: (
-            f"{_create(need, region, workload)} (C8): tasks there use the awslogs log "
-            f"driver ({_evidence(workload.features.awslogs)}) and the VPC has no internet path."
+        lambda workload, need, consumers, region: (
+            f"{_create(need, region, workload)} (C8): tasks there use the awslogs log driver "
+            f"({_evidence(_merged(consumers, lambda c: c.features.awslogs))}) and {_no_path(consumers)}."
         ),
     )
 
@@ -194,9 +245,10 @@ def check_ecs_agent_endpoint_for_service_connect(stack: Stack, settings: Setting
         settings,
         report,
         "C9",
-        lambda workload, need, region: (
+        lambda workload, need, consumers, region: (
             f"{_create(need, region, workload)} (C9): Service Connect "
-            f"({_evidence(workload.features.service_connect)}) manages its Envoy proxies through it."
+            f"({_evidence(_merged(consumers, lambda c: c.features.service_connect))}) manages its Envoy "
+            f"proxies through it, and the tasks {_no_path(consumers)}."
         ),
     )
 
@@ -208,7 +260,7 @@ def check_ecs_endpoints_all_or_none(stack: Stack, settings: Settings, report: Re
             continue
         present = _VpcEndpoints(stack, workload, region, settings)
         have = [key for key in ECS_TRIO if present.has(key)]
-        needed = any("C2" in need.considerations for need in workload.needs(region, definite=True))
+        needed = any("C2" in need.considerations for need, _ in workload.needs(region, definite=True))
         missing = [key for key in ECS_TRIO if key not in have]
         if not missing or not (have or needed):
             continue
@@ -232,7 +284,7 @@ def check_no_unneeded_ecs_endpoints(stack: Stack, settings: Settings, report: Re
         region = region_of(workload.vpc, settings)
         if not isinstance(region, str):
             continue
-        wanted = {need.key for need in workload.needs(region, definite=False)}
+        wanted = {need.key for need, _ in workload.needs(region, definite=False)}
         present = _VpcEndpoints(stack, workload, region, settings)
         for key in ECS_TRIO:
             if key in wanted:
@@ -247,7 +299,7 @@ def check_no_unneeded_ecs_endpoints(stack: Stack, settings: Settings, report: Re
 
 
 _MANDATORY = EnforcementLevel.MANDATORY
-_WORKLOAD_CONFIG = {**REGION_SCHEMA, **LAUNCH_TYPE_SCHEMA}
+_WORKLOAD_CONFIG = {**REGION_SCHEMA, **LAUNCH_TYPE_SCHEMA, **TRANSIT_GATEWAY_EGRESS_SCHEMA}
 
 POLICIES = [
     stack_policy(

@@ -43,6 +43,20 @@ MINIMUM_AGENT_VERSION_SCHEMA: dict[str, dict[str, Any]] = {
 }
 
 
+TRANSIT_EGRESS = ("unknown", "internet", "none")
+TRANSIT_GATEWAY_EGRESS_SCHEMA: dict[str, dict[str, Any]] = {
+    "transitGatewayEgress": {
+        "type": "string",
+        "enum": list(TRANSIT_EGRESS),
+        "default": "unknown",
+        "description": "Whether a default route to a transit gateway (or a VPN gateway, peering connection, "
+        "Cloud WAN, firewall endpoint or private NAT gateway) reaches the internet: unknown (no mandatory "
+        "verdict, one advisory note), internet (centralised egress: no endpoints needed) or none (the "
+        "endpoints are required).",
+    }
+}
+
+
 def assume_schema(key: str, what: str) -> dict[str, dict[str, Any]]:
     return {
         key: {
@@ -63,6 +77,7 @@ class Settings:
     assume_secrets_manager: bool = False
     assume_awslogs: bool = False
     assume_service_connect: bool = False
+    transit_gateway_egress: str = "unknown"  # one of TRANSIT_EGRESS
 
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)")
@@ -109,4 +124,10 @@ def read_settings(config: Mapping[str, Any] | None) -> Settings:
         assume_secrets_manager=_flag(config, "assumeSecretsManagerSecrets"),
         assume_awslogs=_flag(config, "assumeAwslogs"),
         assume_service_connect=_flag(config, "assumeServiceConnect"),
+        transit_gateway_egress=_choice(config, "transitGatewayEgress", TRANSIT_EGRESS),
     )
+
+
+def _choice(config: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str:
+    value = as_str(config_value(config, key))
+    return value.lower() if isinstance(value, str) and value.lower() in allowed else allowed[0]

@@ -2,13 +2,17 @@
 
 import ipaddress
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from awsfacts import ServiceName, parse_service_name
 
 from .model import (
     DEFAULT_ROUTE_TABLE,
+    DEFAULT_SUBNET,
+    DEFAULT_VPC,
     INTERNET_GATEWAY,
+    MAIN_ROUTE_TABLE_ASSOCIATION,
     NAT_GATEWAY,
     ROUTE,
     ROUTE_TABLE,
@@ -16,12 +20,13 @@ from .model import (
     SECURITY_GROUP,
     SECURITY_GROUP_INGRESS_RULE,
     SECURITY_GROUP_RULE,
-    SUBNET,
-    VPC,
+    SUBNETS,
     VPC_ENDPOINT,
     VPC_ENDPOINT_PRIVATE_DNS,
     VPC_ENDPOINT_ROUTE_TABLE_ASSOCIATION,
     VPC_ENDPOINT_SECURITY_GROUP_ASSOCIATION,
+    VPCS,
+    VPN_GATEWAY,
     Resource,
     Stack,
 )
@@ -41,7 +46,7 @@ def region_of(resource: Resource, settings: Settings) -> str | Unknowable | None
 
 
 def vpc_of(stack: Stack, resource: Resource, prop: str = "vpcId") -> Resource | Unknowable | None:
-    found = stack.refs(resource, prop, VPC)
+    found = stack.refs(resource, prop, *VPCS)
     if found:
         return found[0]
     return UNKNOWN if stack.points_at_something_unknown(resource, prop) else None
@@ -125,7 +130,7 @@ def endpoints_in(stack: Stack, vpc: Resource, settings: Settings) -> list[Endpoi
 def subnets_of(stack: Stack, vpc: Resource) -> list[Resource]:
     def by_vpc() -> dict[str, list[Resource]]:
         grouped: dict[str, list[Resource]] = {}
-        for subnet in stack.of_type(SUBNET):
+        for subnet in stack.of_type(*SUBNETS):
             owner = vpc_of(stack, subnet)
             if isinstance(owner, Resource):
                 grouped.setdefault(owner.urn, []).append(subnet)
@@ -134,27 +139,30 @@ def subnets_of(stack: Stack, vpc: Resource) -> list[Resource]:
     return stack.memo("subnets-by-vpc", by_vpc).get(vpc.urn, [])
 
 
-def route_tables_of(stack: Stack, vpc: Resource) -> list[Resource]:
-    tables = [table for table in stack.of_type(ROUTE_TABLE) if vpc_of(stack, table) is vpc]
-    tables += [
-        table
-        for table in stack.of_type(DEFAULT_ROUTE_TABLE)
-        if vpc in stack.refs(table, "defaultRouteTableId", VPC)
-    ]
-    return tables
+class Egress(StrEnum):
+    """Where a subnet's default route sends traffic bound for AWS's public endpoints."""
+
+    NONE = "none"  # no default route: only VPC endpoints reach AWS
+    INTERNET_GATEWAY = "internet gateway"  # a path only for tasks and instances with a public IP
+    NAT = "NAT"  # a public NAT gateway or a NAT instance: a path
+    TRANSIT = "transit"  # a transit gateway, VPN gateway, peering, firewall...: egress elsewhere, maybe
+    UNKNOWN = "unknown"  # not known yet, or the subnet or its route table is not in this stack
 
 
-def route_tables_of_subnet(stack: Stack, subnet: Resource) -> list[Resource]:
-    """Route tables explicitly associated with a subnet (the main table is not visible)."""
-    tables: list[Resource] = []
-    for association in stack.of_type(ROUTE_TABLE_ASSOCIATION):
-        if subnet in stack.refs(association, "subnetId", SUBNET):
-            tables += stack.refs(association, "routeTableId", ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
-    return tables
-
-
-_DEFAULT_ROUTES = ("0.0.0.0/0", "::/0")
-_TARGETS = (INTERNET_GATEWAY, NAT_GATEWAY)
+_DEFAULT_ROUTES = ("0.0.0.0/0",)
+_IPV6_DEFAULT_ROUTES = ("::/0",)
+# Route targets that send traffic to another network, which may or may not reach the internet.
+_TRANSIT_TARGETS = (
+    "transitGatewayId",
+    "vpcPeeringConnectionId",
+    "coreNetworkArn",
+    "vpcEndpointId",  # a Gateway Load Balancer (firewall) endpoint
+    "localGatewayId",
+    "carrierGatewayId",
+)
+_NAT_INSTANCE_TARGETS = ("networkInterfaceId", "instanceId")
+# Egress from the best path to the worst: one route table can hold both an IPv4 and an IPv6 default.
+_RANK = (Egress.NAT, Egress.INTERNET_GATEWAY, Egress.TRANSIT, Egress.UNKNOWN, Egress.NONE)
 
 
 def _present(*values: object) -> object:
@@ -162,68 +170,160 @@ def _present(*values: object) -> object:
     return next((value for value in values if is_unknown(value) or value not in (None, "")), None)
 
 
-def _route_reaches_internet(
-    stack: Stack, owner: Resource, prop: str, route: dict[str, Any]
-) -> bool | Unknowable:
-    gateway, nat = route.get("gatewayId"), route.get("natGatewayId")
-    if any(isinstance(value, str) and value.startswith(("igw-", "nat-")) for value in (gateway, nat)):
-        return True
+def _target_egress(stack: Stack, owner: Resource, prop: str | None, route: dict[str, Any]) -> Egress:
+    """What one default route points at. ``prop`` is the owner's property whose dependencies the route's
+    target is among (a route table's ``routes``; an ``aws.ec2.Route``'s target property)."""
+    if _present(route.get("egressOnlyGatewayId")) is not None:
+        return Egress.UNKNOWN  # IPv6 egress: only dual-stack AWS endpoints are reachable through it
+    gateway, nat = _present(route.get("gatewayId")), _present(route.get("natGatewayId"))
+    if isinstance(gateway, str):
+        if gateway.startswith("igw-"):
+            return Egress.INTERNET_GATEWAY
+        if gateway.startswith("vgw-"):
+            return Egress.TRANSIT
+        if gateway == "local":
+            return Egress.NONE
+    if _present(*(route.get(key) for key in _TRANSIT_TARGETS)) is not None:
+        return Egress.TRANSIT
+    if _present(*(route.get(key) for key in _NAT_INSTANCE_TARGETS)) is not None:
+        return Egress.NAT  # a NAT instance, as far as we can tell
     if gateway is None and nat is None:
-        return False  # a transit gateway, peering connection, ...: not an internet path here
-    if not (is_unknown(gateway) or is_unknown(nat)):
-        return any(_is_internet_target(target) for target in stack.refs(owner, prop, *_TARGETS))
-    # An unknown target (preview) is one of the property's dependencies: the route table's
-    # dependencies are per property, not per route, so any internet gateway among them counts.
-    targets = stack.dependencies(owner, prop)
-    if any(target.type in _TARGETS and _is_internet_target(target) for target in targets):
-        return True
-    return False if targets else UNKNOWN
+        return Egress.NONE
+    # The target is a resource of the stack (by id, or at preview by the property's dependencies).
+    types = (NAT_GATEWAY,) if nat is not None else (INTERNET_GATEWAY, VPN_GATEWAY)
+    targets = [target for target in stack.dependencies(owner, prop) if target.type in types] if prop else []
+    for value in (gateway, nat):
+        if isinstance(value, str):
+            targets += stack.find(value, *types)
+    if targets:
+        return _best([_gateway_kind(target) for target in targets])
+    if isinstance(nat, str) and nat.startswith("nat-"):
+        return Egress.NAT  # a NAT gateway made elsewhere: public ones are the common case
+    return Egress.UNKNOWN  # a gateway made elsewhere, or an id not known yet
 
 
-def _is_internet_target(target: Resource) -> bool:
-    # A private NAT gateway routes to other networks only, never to the internet.
-    return target.type == INTERNET_GATEWAY or as_str(target.get("connectivityType")) != "private"
+_ROUTE_TARGETS = (
+    "gatewayId",
+    "natGatewayId",
+    *_TRANSIT_TARGETS,
+    *_NAT_INSTANCE_TARGETS,
+    "egressOnlyGatewayId",
+)
 
 
-def internet_path(stack: Stack, vpc: Resource) -> bool | Unknowable:
-    """Whether a route table of the VPC sends a default route to an internet or NAT gateway."""
-    unknown = False
-    tables = route_tables_of(stack, vpc)
-    for table in tables:
-        routes = as_list(table.get("routes"))
-        if is_unknown(routes):
-            unknown = True
-            continue
-        for route in routes:
+def _gateway_kind(gateway: Resource) -> Egress:
+    if gateway.type == INTERNET_GATEWAY:
+        return Egress.INTERNET_GATEWAY
+    if gateway.type == NAT_GATEWAY and as_str(gateway.get("connectivityType")) != "private":
+        return Egress.NAT
+    # A private NAT gateway or a VPN gateway forwards to other networks only.
+    return Egress.TRANSIT
+
+
+def _best(found: list[Egress]) -> Egress:
+    return min(found, key=_RANK.index) if found else Egress.NONE
+
+
+def _routes_egress(stack: Stack, table: Resource) -> Egress:
+    """The egress of one route table: its inline routes and the ``aws.ec2.Route`` resources on it."""
+
+    found: list[Egress] = []
+    ipv6_only: list[Egress] = []
+    inline = as_list(table.get("routes"))
+    if is_unknown(inline):
+        found.append(Egress.UNKNOWN)
+    else:
+        for route in inline:
             if not isinstance(route, dict):
                 continue
             destination = _present(route.get("cidrBlock"), route.get("ipv6CidrBlock"))
             if is_unknown(destination):
-                unknown = True
+                found.append(Egress.UNKNOWN)
             elif destination in _DEFAULT_ROUTES:
-                reaches = _route_reaches_internet(stack, table, "routes", route)
-                if reaches is True:
-                    return True
-                unknown = unknown or is_unknown(reaches)
-    for route_resource in stack.of_type(ROUTE):
-        owners = stack.refs(route_resource, "routeTableId", ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
-        if not any(owner in tables for owner in owners):
-            continue
-        destination = _present(
-            route_resource.get("destinationCidrBlock"), route_resource.get("destinationIpv6CidrBlock")
-        )
-        if is_unknown(destination):
-            unknown = True
-            continue
-        if destination not in _DEFAULT_ROUTES:
-            continue
-        # A route has one target; its own dependencies are those of that target's property.
-        prop = "natGatewayId" if route_resource.get("natGatewayId") is not None else "gatewayId"
-        reaches = _route_reaches_internet(stack, route_resource, prop, route_resource.props)
-        if reaches is True:
-            return True
-        unknown = unknown or is_unknown(reaches)
-    return UNKNOWN if unknown else False
+                found.append(_target_egress(stack, table, "routes", route))
+            elif destination in _IPV6_DEFAULT_ROUTES:
+                ipv6_only.append(_target_egress(stack, table, "routes", route))
+    for route_resource in stack.referrers(table, "routeTableId", ROUTE):
+        found += _route_resource_egress(stack, route_resource, ipv6_only)
+    if ipv6_only and _best(found) is Egress.NONE:
+        # Only an IPv6 default route: dual-stack AWS endpoints may be reachable through it.
+        found.append(Egress.UNKNOWN)
+    return _best(found)
+
+
+def _route_resource_egress(stack: Stack, route: Resource, ipv6_only: list[Egress]) -> list[Egress]:
+    destination = _present(route.get("destinationCidrBlock"), route.get("destinationIpv6CidrBlock"))
+    if is_unknown(destination):
+        return [Egress.UNKNOWN]
+    prop = next((key for key in _ROUTE_TARGETS if _present(route.get(key)) is not None), None)
+    egress = _target_egress(stack, route, prop, route.props)
+    if destination in _DEFAULT_ROUTES:
+        return [egress]
+    if destination in _IPV6_DEFAULT_ROUTES:
+        ipv6_only.append(egress)
+    return []
+
+
+def main_route_table_egress(stack: Stack, vpc: Resource) -> Egress:
+    """Egress of a VPC's main route table: subnets without an explicit association use it."""
+
+    def compute() -> Egress:
+        tables = [
+            table
+            for association in stack.referrers(vpc, "vpcId", MAIN_ROUTE_TABLE_ASSOCIATION)
+            for table in stack.refs(association, "routeTableId", ROUTE_TABLE)
+        ]
+        tables += stack.referrers(vpc, "defaultRouteTableId", DEFAULT_ROUTE_TABLE)
+        if tables:
+            return _best([_routes_egress(stack, table) for table in tables])
+        # The VPC's own main table: routes added to it by id (vpc.main_route_table_id).
+        found = [
+            egress
+            for route in stack.referrers(vpc, "routeTableId", ROUTE)
+            for egress in _route_resource_egress(stack, route, [])
+        ]
+        if vpc.type == DEFAULT_VPC:
+            # A default VPC's main table sends 0.0.0.0/0 to its internet gateway, as in a new account.
+            found.append(Egress.INTERNET_GATEWAY)
+        return _best(found)
+
+    return stack.memo(("main-route-table-egress", vpc.urn), compute)
+
+
+def route_tables_of_subnet(stack: Stack, subnet: Resource) -> list[Resource] | Unknowable:
+    """The subnet's explicitly associated route tables; UNKNOWN when one of them is not visible."""
+    tables: list[Resource] = []
+    for association in stack.referrers(subnet, "subnetId", ROUTE_TABLE_ASSOCIATION):
+        found = stack.refs(association, "routeTableId", ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
+        if not found:
+            return UNKNOWN
+        tables += found
+    return tables
+
+
+def subnet_egress(stack: Stack, subnet: Resource) -> Egress:
+    """Where the subnet's default route goes: its associated route table's, else the VPC main table's."""
+
+    def compute() -> Egress:
+        tables = route_tables_of_subnet(stack, subnet)
+        if is_unknown(tables):
+            return Egress.UNKNOWN
+        if tables:
+            return _best([_routes_egress(stack, table) for table in tables])
+        vpc = vpc_of(stack, subnet)
+        if not isinstance(vpc, Resource):
+            return Egress.UNKNOWN  # a subnet of a VPC made elsewhere: its main table is not visible
+        return main_route_table_egress(stack, vpc)
+
+    return stack.memo(("subnet-egress", subnet.urn), compute)
+
+
+def maps_public_ip(subnet: Resource) -> bool | Unknowable:
+    """Whether instances launched in the subnet get a public IP (default subnets do)."""
+    value = as_bool(subnet.get("mapPublicIpOnLaunch"))
+    if value is None:
+        return subnet.type == DEFAULT_SUBNET
+    return value
 
 
 def endpoint_route_tables(stack: Stack, endpoint: Resource) -> list[Resource]:
@@ -265,7 +365,9 @@ class Ingress:
     from_port: int | Unknowable | None
     to_port: int | Unknowable | None
     cidrs: tuple[str, ...] | Unknowable
-    from_group_or_prefix_list: bool  # a security group, itself or a prefix list: trusted sources
+    source_groups: frozenset[str]  # group keys (see group_key): a source group, or the group itself
+    source_unknown: bool  # a source group or prefix list is named but not known yet
+    prefix_list: bool  # a managed prefix list: trusted, its entries are not visible here
 
     def allows_https(self) -> bool | Unknowable:
         if is_unknown(self.protocol):
@@ -281,84 +383,108 @@ class Ingress:
             return False
         return self.from_port <= 443 <= self.to_port
 
+    @property
+    def from_group_or_prefix_list(self) -> bool:
+        return bool(self.source_groups) or self.source_unknown or self.prefix_list
+
+
+def group_key(group: Resource | str) -> str:
+    """How security groups are compared: a resource of the stack by URN, another one by its id."""
+    return group.urn if isinstance(group, Resource) else group
+
+
+def group_keys(stack: Stack, owner: Resource, prop: str, *path: str | int) -> tuple[set[str], bool]:
+    """Keys of the security groups a property names, and whether some are not known yet."""
+    found = stack.refs(owner, prop, SECURITY_GROUP, path=tuple(path))
+    keys = {group_key(group) for group in found}
+    named = strings(owner.get(prop, *path))
+    if is_unknown(named):
+        return keys, not found
+    for name in named:
+        if not stack.find(name, SECURITY_GROUP):
+            keys.add(name)  # a group of another stack, by id
+    return keys, False
+
 
 def _ingress(
-    protocol: object, from_port: object, to_port: object, cidrs: object, others: list[object]
+    protocol: object,
+    from_port: object,
+    to_port: object,
+    cidrs: object,
+    sources: tuple[set[str], bool],
+    prefix_lists: object,
 ) -> Ingress:
     protocol_text = as_str(protocol)
+    prefix = strings(prefix_lists)
     return Ingress(
         protocol=protocol_text if protocol_text is not None else str(as_int(protocol) or ""),
         from_port=as_int(from_port),
         to_port=as_int(to_port),
         cidrs=cidrs if is_unknown(cidrs) else tuple(cidrs),  # type: ignore[arg-type]
-        # An unknown reference is still a reference (preview: the tasks' group id is not known yet).
-        from_group_or_prefix_list=any(
-            is_unknown(other) or other is True or (isinstance(other, list | str) and len(other) > 0)
-            for other in others
-        ),
+        source_groups=frozenset(sources[0]),
+        source_unknown=sources[1] or is_unknown(prefix),
+        prefix_list=not is_unknown(prefix) and bool(prefix),
     )
+
+
+def _cidrs(*values: object) -> list[str] | Unknowable:
+    found: list[str] = []
+    for value in values:
+        listed = strings(value)
+        if is_unknown(listed):
+            return UNKNOWN
+        found += listed
+    return found
 
 
 def ingress_rules(stack: Stack, group: Resource) -> list[Ingress] | Unknowable:
     inline = as_list(group.get("ingress"))
     if is_unknown(inline):
         return UNKNOWN
+    own = group_key(group)
     rules: list[Ingress] = []
-    for rule in inline:
+    for index, rule in enumerate(inline):
         rule_props = as_dict(rule)
         if is_unknown(rule_props):
             return UNKNOWN
-        cidrs = strings(rule_props.get("cidrBlocks"))
-        ipv6 = strings(rule_props.get("ipv6CidrBlocks"))
-        all_cidrs = UNKNOWN if is_unknown(cidrs) or is_unknown(ipv6) else [*cidrs, *ipv6]
+        keys, unknown = group_keys(stack, group, "ingress", index, "securityGroups")
+        if rule_props.get("self") is True:
+            keys.add(own)
         rules.append(
             _ingress(
                 rule_props.get("protocol"),
                 rule_props.get("fromPort"),
                 rule_props.get("toPort"),
-                all_cidrs,
-                [
-                    rule_props.get("self") is True or None,
-                    strings(rule_props.get("securityGroups")),
-                    strings(rule_props.get("prefixListIds")),
-                ],
+                _cidrs(rule_props.get("cidrBlocks"), rule_props.get("ipv6CidrBlocks")),
+                (keys, unknown),
+                rule_props.get("prefixListIds"),
             )
         )
-    for rule_resource in stack.of_type(SECURITY_GROUP_RULE):
-        if group not in stack.refs(rule_resource, "securityGroupId", SECURITY_GROUP):
-            continue
+    for rule_resource in stack.referrers(group, "securityGroupId", SECURITY_GROUP_RULE):
         if as_str(rule_resource.get("type")) != "ingress":
             continue
-        cidrs = strings(rule_resource.get("cidrBlocks"))
-        ipv6 = strings(rule_resource.get("ipv6CidrBlocks"))
+        keys, unknown = group_keys(stack, rule_resource, "sourceSecurityGroupId")
+        if rule_resource.get("self") is True:
+            keys.add(own)
         rules.append(
             _ingress(
                 rule_resource.get("protocol"),
                 rule_resource.get("fromPort"),
                 rule_resource.get("toPort"),
-                UNKNOWN if is_unknown(cidrs) or is_unknown(ipv6) else [*cidrs, *ipv6],
-                [
-                    rule_resource.get("self") is True or None,
-                    as_str(rule_resource.get("sourceSecurityGroupId")),
-                    strings(rule_resource.get("prefixListIds")),
-                ],
+                _cidrs(rule_resource.get("cidrBlocks"), rule_resource.get("ipv6CidrBlocks")),
+                (keys, unknown),
+                rule_resource.get("prefixListIds"),
             )
         )
-    for rule_resource in stack.of_type(SECURITY_GROUP_INGRESS_RULE):
-        if group not in stack.refs(rule_resource, "securityGroupId", SECURITY_GROUP):
-            continue
-        cidr_values = [rule_resource.get("cidrIpv4"), rule_resource.get("cidrIpv6")]
-        cidrs = UNKNOWN if any(is_unknown(value) for value in cidr_values) else strings(cidr_values)
+    for rule_resource in stack.referrers(group, "securityGroupId", SECURITY_GROUP_INGRESS_RULE):
         rules.append(
             _ingress(
                 rule_resource.get("ipProtocol"),
                 rule_resource.get("fromPort"),
                 rule_resource.get("toPort"),
-                cidrs,
-                [
-                    as_str(rule_resource.get("referencedSecurityGroupId")),
-                    as_str(rule_resource.get("prefixListId")),
-                ],
+                _cidrs(rule_resource.get("cidrIpv4"), rule_resource.get("cidrIpv6")),
+                group_keys(stack, rule_resource, "referencedSecurityGroupId"),
+                rule_resource.get("prefixListId"),
             )
         )
     return rules
@@ -396,5 +522,31 @@ def https_sources_cover(rules: list[Ingress], cidrs: list[str]) -> bool | Unknow
             continue
         uncovered = {cidr for cidr in uncovered if not any(covers(allowed, cidr) for allowed in rule.cidrs)}
     if not uncovered:
+        return True
+    return UNKNOWN if unknown else False
+
+
+def admits_https(rules: list[Ingress], cidrs: list[str], groups: set[str]) -> bool | Unknowable:
+    """Whether the rules let TCP 443 in from a consumer: its subnets' ``cidrs`` or its security ``groups``.
+
+    A source group counts only when it is one of the consumer's own groups (a self rule names the
+    endpoint's group: it admits the consumer only if the consumer is in that group too).
+    """
+    unknown = False
+    uncovered = set(cidrs)
+    for rule in rules:
+        allows = rule.allows_https()
+        if is_unknown(allows):
+            unknown = True
+            continue
+        if not allows:
+            continue
+        if rule.prefix_list or rule.source_groups & groups:
+            return True
+        if rule.source_unknown or is_unknown(rule.cidrs):
+            unknown = True
+            continue
+        uncovered = {cidr for cidr in uncovered if not any(covers(allowed, cidr) for allowed in rule.cidrs)}
+    if cidrs and not uncovered:
         return True
     return UNKNOWN if unknown else False

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsfacts import LaunchType, Need, Workload, required_endpoints
+from awsfacts import PLAN_ORDER, LaunchType, Need, Workload, required_endpoints
 
 from .model import (
     AUTOSCALING_GROUP,
@@ -21,17 +21,27 @@ from .model import (
     ECS_CLUSTER_CAPACITY_PROVIDERS,
     ECS_SERVICE,
     ECS_TASK_DEFINITION,
+    EVENT_TARGET,
     LAUNCH_TEMPLATE,
+    LOG_GROUP,
     SECRETS,
     SECURITY_GROUP,
-    SUBNET,
-    VPC,
+    SUBNETS,
+    VPCS,
     Resource,
     Stack,
 )
 from .props import UNKNOWN, as_bool, as_dict, as_list, as_str, field_of, is_unknown, parse_json, strings
 from .settings import Settings
-from .topology import Unknowable, internet_path, vpc_of
+from .topology import (
+    Egress,
+    Unknowable,
+    group_keys,
+    maps_public_ip,
+    subnet_egress,
+    subnets_of,
+    vpc_of,
+)
 
 _FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 _PRIVATE_ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/")
@@ -72,14 +82,38 @@ class Features:
         self.service_connect.merge(other.service_connect)
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Whether a consumer reaches AWS's public endpoints, and why not or why that is not known."""
+
+    internet: bool | Unknowable
+    # Subnets routed to an internet gateway that the consumer reaches without a public IP.
+    gateway_without_public_ip: tuple[str, ...] = ()
+    # Unknown only because of routes to a transit gateway or another network (transitGatewayEgress).
+    transit: bool = False
+
+
 @dataclass(eq=False)
-class VpcWorkload:
-    vpc: Resource
+class Consumer:
+    """Tasks or container instances that reach AWS from the same subnets: an internet path belongs to them.
+
+    ``candidate`` consumers run in *one* of ``subnets`` (a standalone task definition, the policy
+    config's assumed workload): they surely lack a path only when every candidate subnet does.
+    """
+
+    label: str
+    subnets: list[Resource] = field(default_factory=list)
+    subnets_complete: bool = True  # False: some of its subnets are not resources of this stack
+    candidate: bool = False
+    public_ip: bool | Unknowable | None = False  # None: the subnet's mapPublicIpOnLaunch decides
+    security_groups: list[Resource] = field(default_factory=list)
+    group_keys: set[str] = field(default_factory=set)  # its groups, also those of other stacks (by id)
+    groups_unknown: bool = False
     ec2: Signal = field(default_factory=Signal)
     fargate: Signal = field(default_factory=Signal)
     features: Features = field(default_factory=Features)
-    task_subnets: list[Resource] = field(default_factory=list)
-    internet: bool | Unknowable = False
+    instances: bool = False  # EC2 container instances (their agent pulls images and ships logs)
+    reach: Reach = field(default_factory=lambda: Reach(UNKNOWN))
 
     def workload(self, *, definite: bool) -> Workload:
         """The workload for ``required_endpoints``: what surely runs (definite) or possibly runs."""
@@ -88,6 +122,7 @@ class VpcWorkload:
             return signal.state is True if definite else signal.state is not False
 
         launch_type = LaunchType.EC2 if flag(self.ec2) else LaunchType.FARGATE if flag(self.fargate) else None
+        internet = self.reach.internet
         return Workload(
             launch_type=launch_type,
             private_ecr_images=flag(self.features.private_ecr_images),
@@ -95,11 +130,40 @@ class VpcWorkload:
             awslogs=flag(self.features.awslogs),
             service_connect=flag(self.features.service_connect),
             # Surely needed only when surely no internet path; possibly needed unless surely one.
-            internet_path=self.internet is not False if definite else self.internet is True,
+            internet_path=internet is not False if definite else internet is True,
         )
 
-    def needs(self, region: str, *, definite: bool) -> list[Need]:
-        return required_endpoints(region, self.workload(definite=definite))
+
+@dataclass(eq=False)
+class VpcWorkload:
+    vpc: Resource
+    consumers: list[Consumer] = field(default_factory=list)
+    ec2: Signal = field(default_factory=Signal)
+    fargate: Signal = field(default_factory=Signal)
+    features: Features = field(default_factory=Features)
+
+    def add(self, consumer: Consumer) -> None:
+        self.consumers.append(consumer)
+        self.ec2.merge(consumer.ec2)
+        self.fargate.merge(consumer.fargate)
+        self.features.merge(consumer.features)
+
+    def network_subnets(self, consumer: Consumer) -> list[Resource]:
+        """Where a consumer's AWS traffic leaves from: tasks on EC2 use their container instances'."""
+        if consumer.instances or consumer.ec2.state is not True or consumer.fargate.state is not False:
+            return consumer.subnets
+        instances = [other for other in self.consumers if other.instances]
+        return [subnet for other in instances for subnet in other.subnets] if instances else consumer.subnets
+
+    def needs(self, region: str, *, definite: bool) -> list[tuple[Need, list[Consumer]]]:
+        """What the VPC's consumers need, each need with the consumers that need it, in plan order."""
+        found: dict[str, tuple[list[str], list[Consumer]]] = {}
+        for consumer in self.consumers:
+            for need in required_endpoints(region, consumer.workload(definite=definite)):
+                reasons, consumers = found.setdefault(need.key, ([], []))
+                reasons += [reason for reason in need.considerations if reason not in reasons]
+                consumers.append(consumer)
+        return [(Need(key, tuple(found[key][0])), found[key][1]) for key in PLAN_ORDER if key in found]
 
 
 def decode_user_data(value: object) -> str:
@@ -126,9 +190,12 @@ def task_features(task: Resource, stack: Stack) -> Features:
     has_secret = any(resource.type in SECRETS for resource in referenced)
     containers = parse_json(task.get("containerDefinitions"))
     if is_unknown(containers):
+        # Unknown only because of the resources it was computed from: when none is a secret, the unknown
+        # part is something else (a log group or repository name), so no secret is read through it.
         features.private_ecr_images.add(True if repositories else UNKNOWN, label)
-        features.secrets_manager.add(True if has_secret else UNKNOWN, label)
-        features.awslogs.add(UNKNOWN, label)
+        features.secrets_manager.add(True if has_secret else False if referenced else UNKNOWN, label)
+        has_log_group = any(resource.type == LOG_GROUP for resource in referenced)
+        features.awslogs.add(True if has_log_group else UNKNOWN, label)
         return features
     for container in containers if isinstance(containers, list) else []:
         if not isinstance(container, dict):
@@ -170,21 +237,8 @@ def _list(value: object) -> list[Any]:
 
 
 def _only_vpc(stack: Stack) -> Resource | None:
-    vpcs = stack.of_type(VPC)
+    vpcs = stack.of_type(*VPCS)
     return vpcs[0] if len(vpcs) == 1 else None
-
-
-def _vpcs_of_subnets(stack: Stack, subnets: list[Resource]) -> list[Resource]:
-    vpcs: list[Resource] = []
-    for subnet in subnets:
-        vpc = vpc_of(stack, subnet)
-        if isinstance(vpc, Resource) and vpc not in vpcs:
-            vpcs.append(vpc)
-    return vpcs
-
-
-def _asg_subnets(stack: Stack, group: Resource) -> list[Resource]:
-    return stack.refs(group, "vpcZoneIdentifiers", SUBNET)
 
 
 def _provider_groups(stack: Stack, provider: Resource) -> list[Resource]:
@@ -273,82 +327,285 @@ def ecs_container_instance_groups(stack: Stack) -> list[Resource]:
 
 
 def vpc_workloads(stack: Stack, settings: Settings) -> list[VpcWorkload]:
-    """One entry per VPC of the stack, with what runs in it."""
+    """One entry per VPC of the stack, with the consumers that run in it."""
     return stack.memo(("workloads", settings), lambda: _vpc_workloads(stack, settings))
 
 
-def _vpc_workloads(stack: Stack, settings: Settings) -> list[VpcWorkload]:
-    workloads = {vpc.urn: VpcWorkload(vpc) for vpc in stack.of_type(VPC)}
-    only_vpc = _only_vpc(stack)
+def _subnets(stack: Stack, resource: Resource, prop: str, *path: str) -> tuple[list[Resource], bool]:
+    """The subnets a property names, and whether every one of them is a resource of this stack."""
+    found = stack.refs(resource, prop, *SUBNETS, path=tuple(path))
+    named = strings(resource.get(prop, *path))
+    if is_unknown(named):
+        return found, bool(found)
+    return found, len(found) >= len(named)
 
-    def place(vpcs: list[Resource]) -> list[VpcWorkload]:
+
+def _groups(stack: Stack, resource: Resource, prop: str, *path: str | int) -> list[Resource]:
+    return stack.refs(resource, prop, SECURITY_GROUP, path=tuple(path))
+
+
+def _add_groups(stack: Stack, consumer: Consumer, owner: Resource, prop: str, *path: str | int) -> None:
+    consumer.security_groups += [
+        group for group in _groups(stack, owner, prop, *path) if group not in consumer.security_groups
+    ]
+    keys, unknown = group_keys(stack, owner, prop, *path)
+    consumer.group_keys |= keys
+    consumer.groups_unknown = consumer.groups_unknown or unknown
+
+
+def _vpcs_of(stack: Stack, consumer: Consumer) -> list[Resource]:
+    vpcs: list[Resource] = []
+    for member in [*consumer.subnets, *consumer.security_groups]:
+        vpc = vpc_of(stack, member)
+        if isinstance(vpc, Resource) and vpc not in vpcs:
+            vpcs.append(vpc)
+    return vpcs
+
+
+def _public_ip(value: object) -> bool | Unknowable:
+    """ECS's assignPublicIp: a boolean in pulumi-aws, "ENABLED"/"DISABLED" in the ECS API."""
+    text = as_str(value)
+    if isinstance(text, str) and text.upper() in ("ENABLED", "DISABLED"):
+        return text.upper() == "ENABLED"
+    flag = as_bool(value)
+    return UNKNOWN if is_unknown(flag) else flag is True
+
+
+def _service_consumer(stack: Stack, service: Resource, task: Resource | None) -> Consumer:
+    subnets, complete = _subnets(stack, service, "networkConfiguration", "subnets")
+    consumer = Consumer(
+        label=f"service {service.label}",
+        subnets=subnets,
+        subnets_complete=complete,
+        public_ip=_public_ip(field_of(service.get("networkConfiguration"), "assignPublicIp")),
+    )
+    _add_groups(stack, consumer, service, "networkConfiguration", "securityGroups")
+    consumer.ec2, consumer.fargate = _service_launch_type(stack, service, task)
+    consumer.features = task_features(task, stack) if task is not None else Features()
+    connect = as_dict(service.get("serviceConnectConfiguration"))
+    enabled = UNKNOWN if is_unknown(connect) else as_bool(connect.get("enabled"))
+    consumer.features.service_connect.add(
+        UNKNOWN if is_unknown(enabled) else enabled is True, f"service {service.label}"
+    )
+    return consumer
+
+
+def _scheduled_consumer(stack: Stack, target: Resource, task: Resource) -> Consumer:
+    """A task that an EventBridge rule runs (``aws.cloudwatch.EventTarget`` with an ``ecsTarget``)."""
+    subnets, complete = _subnets(stack, target, "ecsTarget", "networkConfiguration", "subnets")
+    network = field_of(target.get("ecsTarget"), "networkConfiguration")
+    consumer = Consumer(
+        label=f"scheduled task {target.label}",
+        subnets=subnets,
+        subnets_complete=complete,
+        public_ip=_public_ip(field_of(network, "assignPublicIp")),
+        features=task_features(task, stack),
+    )
+    _add_groups(stack, consumer, target, "ecsTarget", "networkConfiguration", "securityGroups")
+    launch_type = as_str(field_of(target.get("ecsTarget"), "launchType"))
+    compatibilities = strings(task.get("requiresCompatibilities"))
+    fargate = launch_type == "FARGATE" or (
+        launch_type is None and not is_unknown(compatibilities) and compatibilities == ["FARGATE"]
+    )
+    (consumer.fargate if fargate else consumer.ec2).add(
+        True if fargate or launch_type == "EC2" else UNKNOWN, consumer.label
+    )
+    return consumer
+
+
+def _add_template_network(stack: Stack, consumer: Consumer, template: Resource) -> None:
+    """A launch template's public IP choice (None: the subnet decides) and security groups."""
+    _add_groups(stack, consumer, template, "vpcSecurityGroupIds")
+    interfaces = as_list(template.get("networkInterfaces"))
+    if is_unknown(interfaces):
+        consumer.public_ip = UNKNOWN
+        return
+    consumer.public_ip = None
+    for index, interface in enumerate(interfaces[:1]):
+        consumer.public_ip = as_bool(field_of(interface, "associatePublicIpAddress"))
+        _add_groups(stack, consumer, template, "networkInterfaces", index, "securityGroups")
+
+
+def _instance_consumers(stack: Stack) -> list[Consumer]:
+    consumers: list[Consumer] = []
+    for group in ecs_container_instance_groups(stack):
+        subnets, complete = _subnets(stack, group, "vpcZoneIdentifiers")
+        consumer = Consumer(
+            f"Auto Scaling group {group.label}", subnets, complete, public_ip=None, instances=True
+        )
+        for template in _group_templates(stack, group):
+            _add_template_network(stack, consumer, template)
+        consumer.ec2.add(True, consumer.label)
+        consumers.append(consumer)
+    for instance in stack.of_type(EC2_INSTANCE):
+        if "ECS_CLUSTER" not in decode_user_data(instance.get("userData")):
+            continue
+        subnets, complete = _subnets(stack, instance, "subnetId")
+        consumer = Consumer(
+            f"instance {instance.label}",
+            subnets,
+            complete,
+            public_ip=as_bool(instance.get("associatePublicIpAddress")),
+            instances=True,
+        )
+        _add_groups(stack, consumer, instance, "vpcSecurityGroupIds")
+        _add_groups(stack, consumer, instance, "securityGroups")
+        consumer.ec2.add(True, consumer.label)
+        consumers.append(consumer)
+    return consumers
+
+
+def _group_templates(stack: Stack, group: Resource) -> list[Resource]:
+    templates = stack.refs(group, "launchTemplate", LAUNCH_TEMPLATE)
+    return templates + [
+        template
+        for template in stack.refs(group, "mixedInstancesPolicy", LAUNCH_TEMPLATE)
+        if template not in templates
+    ]
+
+
+def _vpc_workloads(stack: Stack, settings: Settings) -> list[VpcWorkload]:
+    workloads = {vpc.urn: VpcWorkload(vpc) for vpc in stack.of_type(*VPCS)}
+    only_vpc = _only_vpc(stack)
+    placed: list[tuple[Consumer, list[VpcWorkload]]] = []
+
+    def place(consumer: Consumer) -> None:
+        vpcs = _vpcs_of(stack, consumer)
         if not vpcs and only_vpc is not None:
             vpcs = [only_vpc]
-        return [workloads[vpc.urn] for vpc in vpcs if vpc.urn in workloads]
+            consumer.subnets_complete = consumer.subnets_complete and bool(consumer.subnets)
+        placed.append((consumer, [workloads[vpc.urn] for vpc in vpcs if vpc.urn in workloads]))
 
-    used_tasks: list[Resource] = []
+    used_tasks: set[str] = set()
     for service in stack.of_type(ECS_SERVICE):
         tasks = stack.refs(service, "taskDefinition", ECS_TASK_DEFINITION)
-        used_tasks += tasks
-        task = tasks[0] if tasks else None
-        subnets = stack.refs(service, "networkConfiguration", SUBNET, path=("subnets",))
-        vpcs = _vpcs_of_subnets(stack, subnets)
-        if not vpcs:
-            for group in stack.refs(
-                service, "networkConfiguration", SECURITY_GROUP, path=("securityGroups",)
-            ):
-                vpc = vpc_of(stack, group)
-                if isinstance(vpc, Resource) and vpc not in vpcs:
-                    vpcs.append(vpc)
-        ec2, fargate = _service_launch_type(stack, service, task)
-        features = task_features(task, stack) if task is not None else Features()
-        connect = as_dict(service.get("serviceConnectConfiguration"))
-        enabled = UNKNOWN if is_unknown(connect) else as_bool(connect.get("enabled"))
-        features.service_connect.add(
-            UNKNOWN if is_unknown(enabled) else enabled is True, f"service {service.label}"
-        )
-        for workload in place(vpcs):
-            workload.ec2.merge(ec2)
-            workload.fargate.merge(fargate)
-            workload.features.merge(features)
-            workload.task_subnets += [subnet for subnet in subnets if subnet not in workload.task_subnets]
-
+        used_tasks.update(task.urn for task in tasks)
+        place(_service_consumer(stack, service, tasks[0] if tasks else None))
+    for target in stack.of_type(EVENT_TARGET):
+        tasks = stack.refs(target, "ecsTarget", ECS_TASK_DEFINITION, path=("taskDefinitionArn",))
+        if tasks:
+            used_tasks.add(tasks[0].urn)
+            place(_scheduled_consumer(stack, target, tasks[0]))
+    instance_consumers = _instance_consumers(stack)
+    for consumer in instance_consumers:
+        place(consumer)
     for task in stack.of_type(ECS_TASK_DEFINITION):
-        if task in used_tasks:
-            continue  # standalone tasks (run by schedulers) count in the stack's only VPC
-        for workload in place([]):
-            workload.features.merge(task_features(task, stack))
-            compatibilities = strings(task.get("requiresCompatibilities"))
-            workload.fargate.add(
-                not is_unknown(compatibilities) and compatibilities == ["FARGATE"],
-                f"task definition {task.label}",
-            )
+        if task.urn in used_tasks or only_vpc is None:
+            continue  # standalone tasks (run by schedulers elsewhere) count in the stack's only VPC
+        consumer = Consumer(
+            f"task definition {task.label}",
+            subnets_of(stack, only_vpc),
+            candidate=True,
+            public_ip=UNKNOWN,
+            features=task_features(task, stack),
+        )
+        compatibilities = strings(task.get("requiresCompatibilities"))
+        consumer.fargate.add(
+            not is_unknown(compatibilities) and compatibilities == ["FARGATE"], consumer.label
+        )
+        placed.append((consumer, [workloads[only_vpc.urn]]))
 
-    for group in ecs_container_instance_groups(stack):
-        for workload in place(_vpcs_of_subnets(stack, _asg_subnets(stack, group))):
-            workload.ec2.add(True, f"Auto Scaling group {group.label}")
-    for instance in stack.of_type(EC2_INSTANCE):
-        if "ECS_CLUSTER" in decode_user_data(instance.get("userData")):
-            for workload in place(_vpcs_of_subnets(stack, stack.refs(instance, "subnetId", SUBNET))):
-                workload.ec2.add(True, f"instance {instance.label}")
-
+    for consumer, targets in placed:
+        _apply_launch_type(consumer, settings)
+        consumer.reach = reach_of(stack, consumer, settings)
+        for workload in targets:
+            workload.add(consumer)
     for workload in workloads.values():
-        _apply_settings(workload, settings)
-        workload.internet = internet_path(stack, workload.vpc)
+        _reach_through_instances(workload)
+        assumed = _assumed_consumer(stack, workload.vpc, settings)
+        if assumed is not None:
+            assumed.reach = reach_of(stack, assumed, settings)
+            workload.add(assumed)
     return list(workloads.values())
 
 
-def _apply_settings(workload: VpcWorkload, settings: Settings) -> None:
+def _reach_through_instances(workload: VpcWorkload) -> None:
+    """Tasks on EC2 pull images, fetch secrets and ship logs through their container instance's network."""
+    instances = [consumer for consumer in workload.consumers if consumer.instances]
+    if not instances:
+        return
+    combined = _combine([consumer.reach for consumer in instances], candidate=False)
+    for consumer in workload.consumers:
+        if not consumer.instances and consumer.ec2.state is True and consumer.fargate.state is False:
+            consumer.reach = combined
+
+
+def _apply_launch_type(consumer: Consumer, settings: Settings) -> None:
+    if settings.launch_type is None or consumer.instances:
+        return
+    label = f"policy config launchType {settings.launch_type.value}"
+    consumer.ec2, consumer.fargate = Signal(), Signal()
+    (consumer.ec2 if settings.launch_type is LaunchType.EC2 else consumer.fargate).add(True, label)
+
+
+def _assumed_consumer(stack: Stack, vpc: Resource, settings: Settings) -> Consumer | None:
+    """The workload the policy config declares for every VPC (network-only stacks)."""
+    consumer = Consumer(
+        "the workload the policy config declares",
+        subnets_of(stack, vpc),
+        candidate=True,
+        public_ip=None,
+    )
     if settings.launch_type is not None:
         label = f"policy config launchType {settings.launch_type.value}"
-        workload.ec2, workload.fargate = Signal(), Signal()
-        (workload.ec2 if settings.launch_type is LaunchType.EC2 else workload.fargate).add(True, label)
+        (consumer.ec2 if settings.launch_type is LaunchType.EC2 else consumer.fargate).add(True, label)
     assumptions = (
-        (settings.assume_private_ecr_images, workload.features.private_ecr_images, "assumePrivateEcrImages"),
-        (settings.assume_secrets_manager, workload.features.secrets_manager, "assumeSecretsManagerSecrets"),
-        (settings.assume_awslogs, workload.features.awslogs, "assumeAwslogs"),
-        (settings.assume_service_connect, workload.features.service_connect, "assumeServiceConnect"),
+        (settings.assume_private_ecr_images, consumer.features.private_ecr_images, "assumePrivateEcrImages"),
+        (settings.assume_secrets_manager, consumer.features.secrets_manager, "assumeSecretsManagerSecrets"),
+        (settings.assume_awslogs, consumer.features.awslogs, "assumeAwslogs"),
+        (settings.assume_service_connect, consumer.features.service_connect, "assumeServiceConnect"),
     )
     for assumed, signal, key in assumptions:
         if assumed:
             signal.add(True, f"policy config {key}")
+    if (
+        consumer.ec2.state is False
+        and consumer.fargate.state is False
+        and not any(assumed for assumed, _, _ in assumptions)
+    ):
+        return None
+    return consumer
+
+
+# --- Reach ---------------------------------------------------------------------------------------
+
+
+def _subnet_reach(stack: Stack, consumer: Consumer, subnet: Resource, settings: Settings) -> Reach:
+    egress = subnet_egress(stack, subnet)
+    if egress is Egress.NAT:
+        return Reach(True)
+    if egress is Egress.NONE:
+        return Reach(False)
+    if egress is Egress.INTERNET_GATEWAY:
+        public_ip = maps_public_ip(subnet) if consumer.public_ip is None else consumer.public_ip
+        return Reach(public_ip, () if public_ip is not False else (subnet.label,))
+    if egress is Egress.TRANSIT:
+        declared = settings.transit_gateway_egress
+        internet = True if declared == "internet" else False if declared == "none" else UNKNOWN
+        return Reach(internet, transit=True)
+    return Reach(UNKNOWN)
+
+
+def _combine(reaches: list[Reach], *, candidate: bool) -> Reach:
+    """Spread consumers lack a path when any subnet does; candidates only when every subnet does."""
+    states = [reach.internet for reach in reaches]
+    if not states:
+        return Reach(UNKNOWN)
+    without = [state is False for state in states]
+    internet: bool | Unknowable = UNKNOWN
+    if all(without) or (not candidate and any(without)):
+        internet = False
+    elif all(state is True for state in states):
+        internet = True
+    return Reach(
+        internet,
+        tuple(label for reach in reaches for label in reach.gateway_without_public_ip),
+        transit=is_unknown(internet) and any(reach.transit for reach in reaches),
+    )
+
+
+def reach_of(stack: Stack, consumer: Consumer, settings: Settings) -> Reach:
+    reaches = [_subnet_reach(stack, consumer, subnet, settings) for subnet in consumer.subnets]
+    if not consumer.subnets_complete:
+        reaches.append(Reach(UNKNOWN))
+    return _combine(reaches, candidate=consumer.candidate)

@@ -27,21 +27,26 @@ def test_fargate_stack_without_endpoints_gets_one_violation_per_missing_endpoint
     ecr = run("ecr-endpoints-for-private-images", private.builder)
     assert ecr.messages == [
         "Create an interface VPC endpoint for com.amazonaws.us-east-1.ecr.api in VPC 'dev-vpc' (C6): tasks "
-        "there pull private ECR images (task definition 'dev-task').",
+        "there pull private ECR images (task definition 'dev-task') and have no internet path (no default "
+        "route to a NAT or internet gateway).",
         "Create an interface VPC endpoint for com.amazonaws.us-east-1.ecr.dkr in VPC 'dev-vpc' (C6): tasks "
-        "there pull private ECR images (task definition 'dev-task').",
+        "there pull private ECR images (task definition 'dev-task') and have no internet path (no default "
+        "route to a NAT or internet gateway).",
         "Create a Gateway VPC endpoint for com.amazonaws.us-east-1.s3 in VPC 'dev-vpc' and associate it "
         "with the tasks' route tables (C6): layers of the private ECR images of task definition 'dev-task' "
-        "are served from S3, and an S3 interface endpoint does not serve them.",
+        "are served from S3, an S3 interface endpoint does not serve them, and the tasks have no internet "
+        "path (no default route to a NAT or internet gateway).",
     ]
     assert ecr.urns == [private.vpc.urn] * 3
     assert run("secretsmanager-endpoint-for-secrets", private.builder).messages == [
         "Create an interface VPC endpoint for com.amazonaws.us-east-1.secretsmanager in VPC 'dev-vpc' "
-        "(C7): tasks there read Secrets Manager secrets (task definition 'dev-task')."
+        "(C7): tasks there read Secrets Manager secrets (task definition 'dev-task') and have no "
+        "internet path (no default route to a NAT or internet gateway)."
     ]
     assert run("logs-endpoint-for-awslogs", private.builder).messages == [
         "Create an interface VPC endpoint for com.amazonaws.us-east-1.logs in VPC 'dev-vpc' (C8): tasks "
-        "there use the awslogs log driver (task definition 'dev-task') and the VPC has no internet path."
+        "there use the awslogs log driver (task definition 'dev-task') and have no internet path (no "
+        "default route to a NAT or internet gateway)."
     ]
     for name in (
         "ecs-endpoints-for-ec2",
@@ -59,7 +64,8 @@ def test_s3_interface_endpoint_does_not_serve_ecr_layers():
     assert run("ecr-endpoints-for-private-images", private.builder).messages == [
         "Create a Gateway VPC endpoint for com.amazonaws.us-east-1.s3 in VPC 'dev-vpc' and associate it "
         "with the tasks' route tables (C6): layers of the private ECR images of task definition 'dev-task' "
-        "are served from S3, and an S3 interface endpoint does not serve them."
+        "are served from S3, an S3 interface endpoint does not serve them, and the tasks have no internet "
+        "path (no default route to a NAT or internet gateway)."
     ]
 
 
@@ -91,15 +97,39 @@ def test_public_images_and_plain_log_drivers_need_nothing():
         assert run(name, private.builder).messages == [], name
 
 
-def test_internet_path_lifts_the_logs_need_but_not_ecr():
+def test_an_internet_gateway_is_a_path_only_for_tasks_with_a_public_ip():
     private = private_vpc()
     with_internet(private)
-    private.fargate_service([container(secrets=False)])
-    assert run("logs-endpoint-for-awslogs", private.builder).messages == []
+    service = private.fargate_service([container(secrets=False)])
+    gateway_path = (
+        "have no internet path: subnets 'dev-a', 'dev-b' route to an internet gateway, but without a public "
+        "IP (assignPublicIp, associatePublicIpAddress) nothing reaches the internet through it."
+    )
+    assert run("logs-endpoint-for-awslogs", private.builder).messages == [
+        "Create an interface VPC endpoint for com.amazonaws.us-east-1.logs in VPC 'dev-vpc' (C8): tasks "
+        f"there use the awslogs log driver (task definition 'dev-task') and {gateway_path}"
+    ]
     assert len(run("ecr-endpoints-for-private-images", private.builder).messages) == 3
+    service.props["__target"]["networkConfiguration"]["assignPublicIp"] = True
+    for name in ("logs-endpoint-for-awslogs", "ecr-endpoints-for-private-images"):
+        outcome = run(name, private.builder)
+        assert (outcome.messages, outcome.notes) == ([], []), name
 
 
-def test_inline_default_route_to_a_private_nat_is_no_internet_path():
+def test_a_nat_gateway_lifts_every_requirement():
+    private = private_vpc()
+    nat = private.builder.add("aws:ec2/natGateway:NatGateway", "dev-nat", {"subnetId": UNKNOWN})
+    private.route_table.props["__target"]["routes"] = [{"cidrBlock": "0.0.0.0/0", "natGatewayId": UNKNOWN}]
+    private.route_table.property_dependencies["routes"] = [nat]
+    private.fargate_service([container()])
+    for name in FARGATE_POLICIES:
+        outcome = run(name, private.builder)
+        assert (outcome.messages, outcome.notes) == ([], []), name
+
+
+def test_inline_default_route_to_a_private_nat_is_a_transit_path_the_config_decides():
+    # A private NAT gateway forwards to other networks (a transit gateway, a VPN): whether those reach the
+    # internet is not visible, so no mandatory verdict unless the policy config says so.
     private = private_vpc()
     nat = private.builder.add(
         "aws:ec2/natGateway:NatGateway", "dev-nat", {"subnetId": UNKNOWN, "connectivityType": "private"}
@@ -107,9 +137,22 @@ def test_inline_default_route_to_a_private_nat_is_no_internet_path():
     private.route_table.props["__target"]["routes"] = [{"cidrBlock": "0.0.0.0/0", "natGatewayId": UNKNOWN}]
     private.route_table.property_dependencies["routes"] = [nat]
     private.fargate_service([container(ecr=False, secrets=False)])
-    assert len(run("logs-endpoint-for-awslogs", private.builder).messages) == 1
+    outcome = run("logs-endpoint-for-awslogs", private.builder)
+    assert outcome.messages == []
+    assert outcome.notes == [
+        "Whether service 'dev-service' in VPC 'dev-vpc' reach AWS's public endpoints through the transit "
+        "gateway (or other network) their subnets' default route points at is not known (C8): create the "
+        "logs endpoint unless that route leads to an internet egress, and state which with the policy config "
+        "transitGatewayEgress ('internet' or 'none')."
+    ]
+    assert (
+        len(run("logs-endpoint-for-awslogs", private.builder, {"transitGatewayEgress": "none"}).messages) == 1
+    )
+    outcome = run("logs-endpoint-for-awslogs", private.builder, {"transitGatewayEgress": "internet"})
+    assert (outcome.messages, outcome.notes) == ([], [])
     nat.props["__target"]["connectivityType"] = "public"
-    assert run("logs-endpoint-for-awslogs", private.builder).messages == []
+    outcome = run("logs-endpoint-for-awslogs", private.builder)
+    assert (outcome.messages, outcome.notes) == ([], [])
 
 
 def test_ec2_capacity_without_endpoints_needs_the_ecs_trio():
@@ -118,8 +161,8 @@ def test_ec2_capacity_without_endpoints_needs_the_ecs_trio():
     names = ("ecs-agent", "ecs-telemetry", "ecs")
     assert run("ecs-endpoints-for-ec2", private.builder).messages == [
         f"Create an interface VPC endpoint for com.amazonaws.ca-west-1.{key} in VPC 'prod-vpc' (C1): EC2 "
-        "container instances there (Auto Scaling group 'prod-asg') have no internet path and cannot reach "
-        "ECS without it."
+        "container instances there (Auto Scaling group 'prod-asg') cannot reach ECS without it: they have "
+        "no internet path (no default route to a NAT or internet gateway)."
         for key in names
     ]
     assert run("ecs-endpoints-all-or-none", private.builder).messages == [
@@ -144,7 +187,8 @@ def test_ec2_launch_type_from_a_service_and_from_the_ecs_default():
         messages = run("ecs-endpoints-for-ec2", private.builder).messages
         assert len(messages) == 3, props
         assert messages[0].endswith(
-            "(service 'dev-service') have no internet path and cannot reach ECS without it."
+            "(service 'dev-service') cannot reach ECS without it: they have no internet path (no default "
+            "route to a NAT or internet gateway)."
         )
 
 
@@ -172,8 +216,8 @@ def test_capacity_provider_strategy_decides_the_launch_type():
     )
     assert run("ecs-endpoints-for-ec2", private.builder).messages == [
         f"Create an interface VPC endpoint for com.amazonaws.us-east-1.{key} in VPC 'dev-vpc' (C1): EC2 "
-        "container instances there (Auto Scaling group 'prod-asg') have no internet path and cannot reach "
-        "ECS without it."
+        "container instances there (Auto Scaling group 'prod-asg') cannot reach ECS without it: they have "
+        "no internet path (no default route to a NAT or internet gateway)."
         for key in ("ecs-agent", "ecs-telemetry", "ecs")
     ]
 
@@ -187,10 +231,13 @@ def test_fargate_strategy_alone_needs_no_ecs_endpoints():
     assert run("ecs-endpoints-for-ec2", private.builder).messages == []
 
 
-def test_internet_path_lifts_the_ecs_trio_for_ec2():
+def test_internet_gateway_lifts_the_ecs_trio_only_for_instances_with_public_ips():
     private = private_vpc()
     with_internet(private)
     private.ec2_capacity()
+    template = next(r for r in private.builder.resources if r.name == "prod-instances")
+    assert len(run("ecs-endpoints-for-ec2", private.builder).messages) == 3
+    template.props["__target"]["networkInterfaces"] = [{"associatePublicIpAddress": True}]
     assert run("ecs-endpoints-for-ec2", private.builder).messages == []
 
 
@@ -228,7 +275,8 @@ def test_service_connect_needs_the_ecs_agent_endpoint_and_in_post_line_regions_t
     )
     assert run("ecs-agent-endpoint-for-service-connect", private.builder).messages == [
         "Create an interface VPC endpoint for com.amazonaws.ca-west-1.ecs-agent in VPC 'prod-vpc' (C9): "
-        "Service Connect (service 'dev-service') manages its Envoy proxies through it."
+        "Service Connect (service 'dev-service') manages its Envoy proxies through it, and the tasks have "
+        "no internet path (no default route to a NAT or internet gateway)."
     ]
     assert run("ecs-endpoints-all-or-none", private.builder).messages == [
         "Create the VPC endpoints for com.amazonaws.ca-west-1.ecs-agent, "
@@ -272,13 +320,14 @@ def test_network_only_stack_uses_the_launch_type_and_workload_overrides():
     messages = run("ecs-endpoints-for-ec2", private.builder, {"launchType": "EC2"}).messages
     assert messages[0] == (
         "Create an interface VPC endpoint for com.amazonaws.ca-west-1.ecs-agent in VPC 'prod-vpc' (C1): "
-        "EC2 container instances there (policy config launchType EC2) have no internet path and cannot "
-        "reach ECS without it."
+        "EC2 container instances there (policy config launchType EC2) cannot reach ECS without it: they "
+        "have no internet path (no default route to a NAT or internet gateway)."
     )
     assert len(messages) == 3
     assert run("logs-endpoint-for-awslogs", private.builder, {"assumeAwslogs": True}).messages == [
         "Create an interface VPC endpoint for com.amazonaws.ca-west-1.logs in VPC 'prod-vpc' (C8): tasks "
-        "there use the awslogs log driver (policy config assumeAwslogs) and the VPC has no internet path."
+        "there use the awslogs log driver (policy config assumeAwslogs) and have no internet path (no "
+        "default route to a NAT or internet gateway)."
     ]
     private.add_endpoints("ecs-agent", "ecs-telemetry", "ecs")
     assert run("no-unneeded-ecs-endpoints", private.builder, {"launchType": "FARGATE"}).messages != []
@@ -343,7 +392,8 @@ def test_preview_task_definition_built_from_a_repository_and_a_secret_is_judged_
     assert len(run("ecr-endpoints-for-private-images", private.builder).messages) == 3
     assert run("secretsmanager-endpoint-for-secrets", private.builder).messages == [
         "Create an interface VPC endpoint for com.amazonaws.us-east-1.secretsmanager in VPC 'dev-vpc' "
-        "(C7): tasks there read Secrets Manager secrets (task definition 'dev-task')."
+        "(C7): tasks there read Secrets Manager secrets (task definition 'dev-task') and have no "
+        "internet path (no default route to a NAT or internet gateway)."
     ]
     outcome = run("logs-endpoint-for-awslogs", private.builder)
     assert (outcome.messages, outcome.notes) == (
@@ -370,7 +420,7 @@ def test_secret_and_image_named_by_the_stacks_own_resources_after_an_update():
     assert len(run("ecr-endpoints-for-private-images", private.builder).messages) == 3
 
 
-def test_separate_default_route_to_a_private_nat_is_known_to_be_no_internet_path():
+def test_separate_default_route_to_a_private_nat_is_only_a_note():
     private = private_vpc()
     nat = private.builder.add("aws:ec2/natGateway:NatGateway", "dev-nat", {"connectivityType": "private"})
     private.builder.add(
@@ -381,4 +431,6 @@ def test_separate_default_route_to_a_private_nat_is_known_to_be_no_internet_path
     )
     private.fargate_service([container(ecr=False, secrets=False)])
     outcome = run("logs-endpoint-for-awslogs", private.builder)
+    assert (len(outcome.messages), len(outcome.notes)) == (0, 1)
+    outcome = run("logs-endpoint-for-awslogs", private.builder, {"transitGatewayEgress": "none"})
     assert (len(outcome.messages), outcome.notes) == (1, [])
