@@ -5,85 +5,27 @@ known, as when the CLI analyzes during `pulumi up`) and its recording is analyze
 table states, from the seed and DESIGN.md, which mandatory and advisory policies must fire: exact sets.
 """
 
-import ast
 from collections.abc import Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from sandbox.analyzer import AnalyzerClient, Diagnostic, PolicyPackProcess, run_analysis
-from sandbox.program import run_program
+from tests.corpus import (
+    ADVISORY_POLICIES,
+    CLEAN,
+    MANDATORY_POLICIES,
+    MODES,
+    Case,
+    PackPool,
+    advisory,
+    check_case,
+    docstring,
+    folders,
+    mandatory,
+    running_packs,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-PACK_DIR = ROOT / "policypack"
 PROGRAMS = Path(__file__).resolve().parent / "fixtures" / "programs"
-PROJECT, STACK = "corpus", "test"
-
-MANDATORY_POLICIES = frozenset(
-    {
-        "ecs-endpoints-for-ec2",
-        "ecs-endpoints-all-or-none",
-        "endpoint-same-region",
-        "endpoint-private-dns",
-        "vpc-dns-enabled",
-        "vpc-dhcp-amazon-dns",
-        "endpoint-security-group-https",
-        "ecr-endpoints-for-private-images",
-        "secretsmanager-endpoint-for-secrets",
-        "logs-endpoint-for-awslogs",
-        "ecs-agent-endpoint-for-service-connect",
-        "ecs-endpoints-are-interface",
-        "no-duplicate-private-dns-endpoints",
-    }
-)
-ADVISORY_POLICIES = frozenset(
-    {
-        "ecs-agent-version",
-        "ecs-endpoint-creation-order",
-        "endpoint-policy-valid",
-        "ecr-pull-restricted-to-vpc",
-        "no-unneeded-ecs-endpoints",
-    }
-)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    mandatory: frozenset[str] = frozenset()
-    advisory: frozenset[str] = frozenset()
-
-
-CLEAN = Verdict()
-
-
-def mandatory(*names: str) -> Verdict:
-    return Verdict(mandatory=frozenset(names))
-
-
-def advisory(*names: str) -> Verdict:
-    return Verdict(advisory=frozenset(names))
-
-
-@dataclass(frozen=True)
-class Case:
-    fixture: str
-    expected: Verdict
-    region: str = "us-east-1"
-    preview: Verdict | None = None  # when unknown ids at preview change what can be checked
-    policy_config: dict[str, Any] = field(default_factory=dict)
-    id: str = ""
-    flagged: frozenset[str] | None = None  # names of the resources mandatory diagnostics point at
-
-    @property
-    def name(self) -> str:
-        return self.id or self.fixture
-
-    def verdict(self, mode: str) -> Verdict:
-        return self.preview if mode == "preview" and self.preview is not None else self.expected
-
 
 NEW_REGION = "ca-west-1"  # introduced after 2023-12-23 (C2)
 
@@ -194,67 +136,21 @@ CASES: list[Case] = [
     Case("c15_duplicate_private_dns", mandatory("no-duplicate-private-dns-endpoints")),
     Case("c15_same_service_two_vpcs", CLEAN),
 ]
-MODES = ("preview", "update")
-
-
-class PackPool:
-    """One running pack per (stack config, dry run): the pack reads the stack config at start."""
-
-    def __init__(self, stack: ExitStack) -> None:
-        self._stack = stack
-        self._clients: dict[tuple[str, bool], AnalyzerClient] = {}
-
-    def client(self, region: str, dry_run: bool) -> AnalyzerClient:
-        key = (region, dry_run)
-        if key not in self._clients:
-            process = PolicyPackProcess(
-                PACK_DIR, project=PROJECT, stack=STACK, config={"aws:region": region}, dry_run=dry_run
-            )
-            self._clients[key] = self._stack.enter_context(process)
-        return self._clients[key]
 
 
 @pytest.fixture(scope="module")
 def packs() -> Iterator[PackPool]:
-    with ExitStack() as stack:
-        yield PackPool(stack)
-
-
-def verdict_of(diagnostics: list[Diagnostic]) -> Verdict:
-    return Verdict(
-        mandatory=frozenset(d.policy_name for d in diagnostics if d.enforcement_level == "mandatory"),
-        advisory=frozenset(d.policy_name for d in diagnostics if d.enforcement_level == "advisory"),
-    )
-
-
-def docstring(fixture: str) -> str:
-    module = ast.parse((PROGRAMS / fixture / "__main__.py").read_text())
-    return ast.get_docstring(module) or ""
+    yield from running_packs()
 
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_fixture_verdict(case: Case, mode: str, packs: PackPool) -> None:
-    preview = mode == "preview"
-    recording = run_program(
-        PROGRAMS / case.fixture,
-        project=PROJECT,
-        stack=STACK,
-        config={"aws:region": case.region},
-        preview=preview,
-    )
-    client = packs.client(case.region, dry_run=preview)
-    diagnostics = run_analysis(client, recording, policy_config=case.policy_config, dry_run=preview)
-    details = "\n".join(f"{d.enforcement_level} {d.policy_name} {d.urn}: {d.message}" for d in diagnostics)
-    assert verdict_of(diagnostics) == case.verdict(mode), details
-    if case.flagged is not None:
-        flagged = {d.urn.rsplit("::", 1)[-1] for d in diagnostics if d.enforcement_level == "mandatory"}
-        assert flagged == case.flagged, details
+    check_case(PROGRAMS, case, mode, packs)
 
 
 def test_every_fixture_is_in_the_table() -> None:
-    folders = {path.name for path in PROGRAMS.iterdir() if (path / "__main__.py").is_file()}
-    assert folders == {case.fixture for case in CASES}
+    assert folders(PROGRAMS) == {case.fixture for case in CASES}
 
 
 def test_every_policy_is_caught_by_some_fixture_and_none_is_unknown() -> None:
@@ -268,7 +164,7 @@ def test_every_policy_is_caught_by_some_fixture_and_none_is_unknown() -> None:
 
 @pytest.mark.parametrize("case", [case for case in CASES if not case.id], ids=lambda case: case.fixture)
 def test_docstring_states_the_expected_verdict(case: Case) -> None:
-    text = " ".join(docstring(case.fixture).split())
+    text = " ".join(docstring(PROGRAMS / case.fixture).split())
     assert "Expected verdict" in text
     for name in case.expected.mandatory | case.expected.advisory:
         assert name in text, f"{case.fixture}: the docstring does not name {name}"

@@ -32,7 +32,8 @@ from sandbox.analyzer import (
     to_wire,
 )
 from sandbox.program import RecordedResource, Recording, run_program
-from tests.test_fixture_corpus import ADVISORY_POLICIES, MANDATORY_POLICIES, PACK_DIR, PROGRAMS
+from tests.corpus import ADVISORY_POLICIES, MANDATORY_POLICIES, PACK_DIR
+from tests.test_fixture_corpus import PROGRAMS
 
 PROJECT, STACK, REGION = "grpc", "test", "us-east-1"
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
