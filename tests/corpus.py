@@ -36,6 +36,7 @@ MANDATORY_POLICIES = frozenset(
         "ecs-agent-endpoint-for-service-connect",
         "ecs-endpoints-are-interface",
         "no-duplicate-private-dns-endpoints",
+        "public-image-needs-internet",
     }
 )
 ADVISORY_POLICIES = frozenset(
@@ -45,6 +46,7 @@ ADVISORY_POLICIES = frozenset(
         "endpoint-policy-valid",
         "ecr-pull-restricted-to-vpc",
         "no-unneeded-ecs-endpoints",
+        "s3-gateway-route-tables",
     }
 )
 

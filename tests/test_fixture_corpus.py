@@ -17,6 +17,7 @@ from tests.corpus import (
     MODES,
     Case,
     PackPool,
+    Verdict,
     advisory,
     check_case,
     docstring,
@@ -95,8 +96,15 @@ CASES: list[Case] = [
     Case("c6_missing_ecr_api", mandatory("ecr-endpoints-for-private-images")),
     Case("c6_s3_interface_not_gateway", mandatory("ecr-endpoints-for-private-images")),
     Case("c6_s3_gateway_wrong_route_table", mandatory("ecr-endpoints-for-private-images")),
-    Case("c6_s3_gateway_without_route_table", mandatory("ecr-endpoints-for-private-images")),
-    Case("c6_public_image_no_ecr", CLEAN),
+    Case(
+        "c6_s3_gateway_without_route_table",
+        Verdict(
+            mandatory=frozenset({"ecr-endpoints-for-private-images"}),
+            advisory=frozenset({"s3-gateway-route-tables"}),
+        ),
+    ),
+    Case("c6_public_image_no_ecr", mandatory("public-image-needs-internet")),
+    Case("c6_public_image_through_nat", CLEAN),
     Case("c7_missing_secretsmanager", mandatory("secretsmanager-endpoint-for-secrets")),
     # At preview the container definitions are unknown, but their property dependencies name the secret.
     Case("c7_secret_in_stack_missing_endpoint", mandatory("secretsmanager-endpoint-for-secrets")),

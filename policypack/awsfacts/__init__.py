@@ -7,6 +7,7 @@ imports nothing outside the standard library and uses relative imports only, so 
 """
 
 from .considerations import CONSIDERATIONS
+from .dns import private_dns_name, zone_serves
 from .needs import PLAN_ORDER, LaunchType, Need, Workload, required_endpoints
 from .regions import (
     PARTITION_DNS_SUFFIX,
@@ -56,6 +57,8 @@ __all__ = [
     "launched_2024_or_later",
     "parse_service_name",
     "partition_of",
+    "private_dns_name",
     "required_endpoints",
     "service_name",
+    "zone_serves",
 ]

@@ -22,7 +22,16 @@ from .settings import (
     Settings,
     assume_schema,
 )
-from .topology import Endpoint, endpoint_route_tables, endpoints_in, region_of, route_tables_of_subnet
+from .topology import (
+    Endpoint,
+    endpoint_route_tables,
+    endpoints,
+    endpoints_in,
+    has_route_tables,
+    private_zone_serves,
+    region_of,
+    route_tables_of_subnet,
+)
 from .workloads import Consumer, Signal, VpcWorkload, vpc_workloads
 
 
@@ -58,9 +67,11 @@ def _no_path(consumers: list[Consumer]) -> str:
 
 
 class _VpcEndpoints:
-    """The endpoints of one VPC that serve its own Region, by catalog key."""
+    """The endpoints of one VPC that serve its own Region, by catalog key, and the services whose
+    endpoint name a private hosted zone associated with the VPC serves (centralised endpoints)."""
 
     def __init__(self, stack: Stack, workload: VpcWorkload, region: str, settings: Settings) -> None:
+        self._stack, self._vpc, self._region = stack, workload.vpc, region
         found = endpoints_in(stack, workload.vpc, settings)
         self.by_key: dict[str, list[Endpoint]] = {}
         for endpoint in found:
@@ -75,7 +86,7 @@ class _VpcEndpoints:
         candidates = self.by_key.get(key, [])
         if key == "s3":  # ECR layers need the gateway; an S3 interface endpoint does not serve them
             return any(endpoint.endpoint_type == EndpointType.GATEWAY.value for endpoint in candidates)
-        return bool(candidates)
+        return bool(candidates) or private_zone_serves(self._stack, self._vpc, key, self._region)
 
 
 Explain = Callable[[VpcWorkload, Need, list[Consumer], str], str]
@@ -298,6 +309,41 @@ def check_no_unneeded_ecs_endpoints(stack: Stack, settings: Settings, report: Re
                 )
 
 
+def check_public_images_reachable(stack: Stack, settings: Settings, report: Report) -> None:
+    for workload in vpc_workloads(stack, settings):
+        region = region_of(workload.vpc, settings)
+        where = f" in {region}" if isinstance(region, str) else ""
+        for consumer in workload.consumers:
+            images = consumer.features.public_images.yes
+            if consumer.reach.internet is not False or not images:
+                continue
+            fix = (
+                "set assignPublicIp"
+                if consumer.reach.gateway_without_public_ip and consumer.fargate.state is True
+                else "give the subnets a NAT gateway route"
+            )
+            report.violation(
+                f"Make image {', '.join(images)} of {consumer.label} reachable (C6): its tasks "
+                f"{_no_path([consumer])}, no VPC endpoint serves a public registry, and the tasks fail with "
+                f"CannotPullContainerError; {fix}, or copy the image to a private ECR repository{where} (an "
+                "ECR pull-through cache does it) and create the ECR endpoints.",
+                consumer.resource or workload.vpc,
+            )
+
+
+def check_s3_gateway_route_tables(stack: Stack, settings: Settings, report: Report) -> None:
+    for endpoint in endpoints(stack, settings):
+        if endpoint.key != "s3" or endpoint.endpoint_type != EndpointType.GATEWAY.value:
+            continue
+        if has_route_tables(stack, endpoint.resource) is False:
+            report.violation(
+                f"Associate S3 gateway endpoint {endpoint.resource.label} with the route tables of the "
+                "subnets that use it (C6): a gateway endpoint serves only the route tables it is associated "
+                "with, and this one has none, so it serves nothing (ECR image layers included).",
+                endpoint.resource,
+            )
+
+
 _MANDATORY = EnforcementLevel.MANDATORY
 _WORKLOAD_CONFIG = {**REGION_SCHEMA, **LAUNCH_TYPE_SCHEMA, **TRANSIT_GATEWAY_EGRESS_SCHEMA}
 
@@ -365,6 +411,26 @@ POLICIES = [
         remediation="Create the interface endpoint com.amazonaws.<region>.ecs-agent (there is no ecs-sc "
         "endpoint).",
         config={**_WORKLOAD_CONFIG, **assume_schema("assumeServiceConnect", "use Service Connect")},
+    ),
+    stack_policy(
+        name="public-image-needs-internet",
+        description="Tasks without an internet path do not use images from public registries, which no VPC "
+        "endpoint serves (C6).",
+        check=check_public_images_reachable,
+        level=_MANDATORY,
+        severity=Severity.HIGH,
+        remediation="Give the tasks a public IP or a NAT route, or pull the image from a private ECR "
+        "repository in the Region through the ECR endpoints.",
+        config=_WORKLOAD_CONFIG,
+    ),
+    stack_policy(
+        name="s3-gateway-route-tables",
+        description="S3 gateway endpoints are associated with at least one route table (C6).",
+        check=check_s3_gateway_route_tables,
+        level=EnforcementLevel.ADVISORY,
+        severity=Severity.MEDIUM,
+        remediation="Pass the route tables of the tasks' subnets as routeTableIds, or add "
+        "VpcEndpointRouteTableAssociation resources.",
     ),
     stack_policy(
         name="no-unneeded-ecs-endpoints",

@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from awsfacts import ServiceName, parse_service_name
+from awsfacts import ServiceName, UnknownRegionError, parse_service_name, private_dns_name, zone_serves
 
 from .model import (
     DEFAULT_ROUTE_TABLE,
     DEFAULT_SUBNET,
     DEFAULT_VPC,
+    HOSTED_ZONE,
+    HOSTED_ZONE_ASSOCIATION,
     INTERNET_GATEWAY,
     MAIN_ROUTE_TABLE_ASSOCIATION,
     NAT_GATEWAY,
@@ -49,7 +51,36 @@ def vpc_of(stack: Stack, resource: Resource, prop: str = "vpcId") -> Resource | 
     found = stack.refs(resource, prop, *VPCS)
     if found:
         return found[0]
+    if resource.type == DEFAULT_SUBNET and resource.get(prop) is None:
+        defaults = stack.of_type(DEFAULT_VPC)  # a default subnet lies in the Region's default VPC
+        if len(defaults) == 1:
+            return defaults[0]
     return UNKNOWN if stack.points_at_something_unknown(resource, prop) else None
+
+
+def _zones_by_vpc(stack: Stack) -> dict[str, list[Resource]]:
+    zones: dict[str, list[Resource]] = {}
+    for zone in stack.of_type(HOSTED_ZONE):
+        for vpc in stack.refs(zone, "vpcs", *VPCS):
+            zones.setdefault(vpc.urn, []).append(zone)
+    for association in stack.of_type(HOSTED_ZONE_ASSOCIATION):
+        for vpc in stack.refs(association, "vpcId", *VPCS):
+            zones.setdefault(vpc.urn, []).extend(stack.refs(association, "zoneId", HOSTED_ZONE))
+    return zones
+
+
+def private_zone_serves(stack: Stack, vpc: Resource, key: str, region: str) -> bool:
+    """Whether a Route 53 private hosted zone associated with the VPC answers for the service's endpoint
+    name: how centralised endpoints (private DNS off, in a hub VPC) serve the VPC's tasks."""
+    try:
+        name = private_dns_name(key, region)
+    except UnknownRegionError:
+        return False
+    for zone in stack.memo("zones-by-vpc", lambda: _zones_by_vpc(stack)).get(vpc.urn, []):
+        zone_name = as_str(zone.get("name"))
+        if isinstance(zone_name, str) and zone_serves(zone_name, name):
+            return True
+    return False
 
 
 # --- VPC endpoints -------------------------------------------------------------------------------
@@ -328,10 +359,19 @@ def maps_public_ip(subnet: Resource) -> bool | Unknowable:
 
 def endpoint_route_tables(stack: Stack, endpoint: Resource) -> list[Resource]:
     tables = stack.refs(endpoint, "routeTableIds", ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
-    for association in stack.of_type(VPC_ENDPOINT_ROUTE_TABLE_ASSOCIATION):
-        if endpoint in stack.refs(association, "vpcEndpointId", VPC_ENDPOINT):
-            tables += stack.refs(association, "routeTableId", ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
+    for association in stack.referrers(endpoint, "vpcEndpointId", VPC_ENDPOINT_ROUTE_TABLE_ASSOCIATION):
+        tables += stack.refs(association, "routeTableId", ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
     return tables
+
+
+def has_route_tables(stack: Stack, endpoint: Resource) -> bool | Unknowable:
+    """Whether a gateway endpoint is associated with any route table, of this stack or another."""
+    named = strings(endpoint.get("routeTableIds"))
+    if is_unknown(named):
+        return UNKNOWN
+    return bool(named) or bool(
+        stack.referrers(endpoint, "vpcEndpointId", VPC_ENDPOINT_ROUTE_TABLE_ASSOCIATION)
+    )
 
 
 # --- Security groups -----------------------------------------------------------------------------

@@ -74,8 +74,10 @@ class Features:
     secrets_manager: Signal = field(default_factory=Signal)
     awslogs: Signal = field(default_factory=Signal)
     service_connect: Signal = field(default_factory=Signal)
+    public_images: Signal = field(default_factory=Signal)  # labels are the image references
 
     def merge(self, other: "Features") -> None:
+        self.public_images.merge(other.public_images)
         self.private_ecr_images.merge(other.private_ecr_images)
         self.secrets_manager.merge(other.secrets_manager)
         self.awslogs.merge(other.awslogs)
@@ -102,6 +104,7 @@ class Consumer:
     """
 
     label: str
+    resource: Resource | None = None  # what a violation about it points at
     subnets: list[Resource] = field(default_factory=list)
     subnets_complete: bool = True  # False: some of its subnets are not resources of this stack
     candidate: bool = False
@@ -204,7 +207,10 @@ def task_features(task: Resource, stack: Stack) -> Features:
         if is_unknown(image):
             features.private_ecr_images.add(True if repositories else UNKNOWN, label)
         else:
-            features.private_ecr_images.add(_is_private_ecr_image(image, repositories), label)
+            private = _is_private_ecr_image(image, repositories)
+            features.private_ecr_images.add(private, label)
+            if not private and isinstance(image, str) and public_registry(image) is not None:
+                features.public_images.add(True, image)
         secret_sources = [field_of(secret, "valueFrom") for secret in _list(container.get("secrets"))]
         secret_sources.append(field_of(container.get("repositoryCredentials"), "credentialsParameter"))
         log_options = _list(field_of(container.get("logConfiguration"), "secretOptions"))
@@ -229,6 +235,24 @@ def _is_private_ecr_image(image: str | None, repositories: list[Resource]) -> bo
         return True
     urls = [as_str(repository.get("repositoryUrl")) for repository in repositories]
     return any(isinstance(url, str) and image.startswith(url) for url in urls)
+
+
+# Registries on the internet that no VPC endpoint serves (Docker Hub is the default registry).
+_PUBLIC_REGISTRIES = (
+    "docker.io", "registry-1.docker.io", "index.docker.io", "public.ecr.aws", "ghcr.io", "quay.io",
+    "gcr.io", "mcr.microsoft.com", "registry.k8s.io", "registry.gitlab.com", "nvcr.io",
+)  # fmt: skip
+
+
+def public_registry(image: str) -> str | None:
+    """The public registry an image reference names, or None (a private or unrecognised registry)."""
+    first, _, rest = image.partition("/")
+    if not rest or ("." not in first and ":" not in first and first != "localhost"):
+        return "Docker Hub"  # "nginx:1.27", "bitnami/redis": Docker Hub, the default registry
+    host = first.lower()
+    if host in _PUBLIC_REGISTRIES or host.endswith((".gcr.io", ".pkg.dev")):
+        return host
+    return None  # maybe a registry inside the network: it may well be reachable
 
 
 def _list(value: object) -> list[Any]:
@@ -375,6 +399,7 @@ def _service_consumer(stack: Stack, service: Resource, task: Resource | None) ->
     subnets, complete = _subnets(stack, service, "networkConfiguration", "subnets")
     consumer = Consumer(
         label=f"service {service.label}",
+        resource=service,
         subnets=subnets,
         subnets_complete=complete,
         public_ip=_public_ip(field_of(service.get("networkConfiguration"), "assignPublicIp")),
@@ -396,6 +421,7 @@ def _scheduled_consumer(stack: Stack, target: Resource, task: Resource) -> Consu
     network = field_of(target.get("ecsTarget"), "networkConfiguration")
     consumer = Consumer(
         label=f"scheduled task {target.label}",
+        resource=target,
         subnets=subnets,
         subnets_complete=complete,
         public_ip=_public_ip(field_of(network, "assignPublicIp")),
@@ -431,7 +457,7 @@ def _instance_consumers(stack: Stack) -> list[Consumer]:
     for group in ecs_container_instance_groups(stack):
         subnets, complete = _subnets(stack, group, "vpcZoneIdentifiers")
         consumer = Consumer(
-            f"Auto Scaling group {group.label}", subnets, complete, public_ip=None, instances=True
+            f"Auto Scaling group {group.label}", group, subnets, complete, public_ip=None, instances=True
         )
         for template in _group_templates(stack, group):
             _add_template_network(stack, consumer, template)
@@ -443,6 +469,7 @@ def _instance_consumers(stack: Stack) -> list[Consumer]:
         subnets, complete = _subnets(stack, instance, "subnetId")
         consumer = Consumer(
             f"instance {instance.label}",
+            instance,
             subnets,
             complete,
             public_ip=as_bool(instance.get("associatePublicIpAddress")),
@@ -494,6 +521,7 @@ def _vpc_workloads(stack: Stack, settings: Settings) -> list[VpcWorkload]:
             continue  # standalone tasks (run by schedulers elsewhere) count in the stack's only VPC
         consumer = Consumer(
             f"task definition {task.label}",
+            task,
             subnets_of(stack, only_vpc),
             candidate=True,
             public_ip=UNKNOWN,
@@ -542,6 +570,7 @@ def _assumed_consumer(stack: Stack, vpc: Resource, settings: Settings) -> Consum
     """The workload the policy config declares for every VPC (network-only stacks)."""
     consumer = Consumer(
         "the workload the policy config declares",
+        None,
         subnets_of(stack, vpc),
         candidate=True,
         public_ip=None,

@@ -3,29 +3,8 @@ from pulumi_policy import StackValidationPolicy
 
 from policies import POLICIES, REGISTRY
 from policies.registry import PolicyRegistry
-
-MANDATORY = {
-    "ecs-endpoints-for-ec2",
-    "ecs-endpoints-all-or-none",
-    "endpoint-same-region",
-    "endpoint-private-dns",
-    "vpc-dns-enabled",
-    "vpc-dhcp-amazon-dns",
-    "endpoint-security-group-https",
-    "ecr-endpoints-for-private-images",
-    "secretsmanager-endpoint-for-secrets",
-    "logs-endpoint-for-awslogs",
-    "ecs-agent-endpoint-for-service-connect",
-    "ecs-endpoints-are-interface",
-    "no-duplicate-private-dns-endpoints",
-}
-ADVISORY = {
-    "ecs-agent-version",
-    "ecs-endpoint-creation-order",
-    "endpoint-policy-valid",
-    "ecr-pull-restricted-to-vpc",
-    "no-unneeded-ecs-endpoints",
-}
+from tests.corpus import ADVISORY_POLICIES as ADVISORY
+from tests.corpus import MANDATORY_POLICIES as MANDATORY
 
 
 def _policy(name: str) -> StackValidationPolicy:
