@@ -18,7 +18,7 @@ from awsfacts import ECS_OPTIMIZED_AMI_PARAMETER_PREFIX
 from .taskiam import ECS_INSTANCE_POLICY, managed_policy_arn, trust_policy
 
 # Resolved by EC2 at each launch, so new instances always get the current ECS-optimized AMI, whose
-# agent is recent enough for the ECS endpoints (C10, >= 1.25.1).
+# agent is recent enough for the ECS endpoints (C10: awsfacts.MIN_ECS_AGENT_VERSION or later).
 ECS_AMI_PARAMETER = f"{ECS_OPTIMIZED_AMI_PARAMETER_PREFIX}amazon-linux-2023/recommended/image_id"
 ECS_AMI_IMAGE_ID = f"resolve:ssm:{ECS_AMI_PARAMETER}"
 ENDPOINT_SET_TAG = "ecs-privatelink:endpoint-set"

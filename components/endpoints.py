@@ -8,11 +8,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from awsfacts import ECS_TRIO, EndpointType
+from awsfacts import ECS_TRIO, HTTPS_PORT, EndpointType
 
 from .planner import EndpointSpec
-
-HTTPS_PORT = 443
 
 
 class EndpointPlacementError(pulumi.RunError):

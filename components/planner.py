@@ -19,7 +19,7 @@ from awsfacts import (
     EndpointType,
     Workload,
     ecr_layer_bucket_arn,
-    is_post_line_region,
+    ecs_trio_bound_by_c2,
     required_endpoints,
     service_name,
 )
@@ -100,11 +100,10 @@ def plan_endpoints(
         if EXTRA_REASON not in reasons[key]:
             reasons[key].append(EXTRA_REASON)
     # An ECS endpoint asked for as an extra still obeys C2: all three or none in a post-line Region.
-    if is_post_line_region(region) and any(key in reasons for key in ECS_TRIO):
-        for key in ECS_TRIO:
-            reasons.setdefault(key, [])
-            if "C2" not in reasons[key]:
-                reasons[key].append("C2")
+    for key in ecs_trio_bound_by_c2(region, reasons):
+        reasons.setdefault(key, [])
+        if "C2" not in reasons[key]:
+            reasons[key].append("C2")
     trio = [key for key in ECS_TRIO if key in reasons]
     ordered = trio + [key for key in reasons if key not in ECS_TRIO]
     return [

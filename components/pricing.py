@@ -3,8 +3,9 @@
 Interface endpoints are billed per endpoint per AZ-hour plus per GB processed; the S3 gateway
 endpoint is free. A Region missing from a table has no estimate rather than a guess.
 
-Where the figures come from: shared/DESIGN.md §3, which quotes AWS's pricing pages (the
-us-east-1 figures) and third-party quotes of AWS's price list (the others). None was re-read
+Where the figures come from: AWS's pricing pages (https://aws.amazon.com/privatelink/pricing/,
+https://aws.amazon.com/vpc/pricing/; the us-east-1 figures) and third-party quotes of AWS's price list
+(the others). None was re-read
 from AWS first-hand here (no internet on these machines), so every entry says ``verified=False``.
 """
 
@@ -23,9 +24,9 @@ class Price:
 
 
 _RECORDED = "2026-11-28"
-_PRIVATELINK = "AWS PrivateLink pricing page as quoted in shared/DESIGN.md §3"
-_VPC = "Amazon VPC pricing page (NAT gateway) as quoted in shared/DESIGN.md §3"
-_THIRD_PARTY = "third-party quotes of AWS's price list, shared/DESIGN.md §3"
+_PRIVATELINK = "AWS PrivateLink pricing page (https://aws.amazon.com/privatelink/pricing/)"
+_VPC = "Amazon VPC pricing page, NAT gateway (https://aws.amazon.com/vpc/pricing/)"
+_THIRD_PARTY = "third-party quotes of AWS's price list"
 
 INTERFACE_ENDPOINT_HOURLY: dict[str, Price] = {
     "us-east-1": Price(0.01, "hour", _PRIVATELINK, _RECORDED, verified=False),

@@ -7,11 +7,10 @@ fills in resource ids and ARNs once they are known.
 from collections.abc import Sequence
 from typing import Any
 
-from awsfacts import PARTITION_DNS_SUFFIX
+from awsfacts import ECR_LAYER_PULL_ACTIONS, ECR_TOKEN_ACTION, PARTITION_DNS_SUFFIX
 
 POLICY_VERSION = "2012-10-17"
-ECR_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
-ECR_TOKEN_ACTION = "ecr:GetAuthorizationToken"
+ECR_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", *ECR_LAYER_PULL_ACTIONS)
 LOG_WRITE_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 ECS_INSTANCE_POLICY = "service-role/AmazonEC2ContainerServiceforEC2Role"
 

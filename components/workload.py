@@ -14,13 +14,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from awsfacts import PARTITION_DNS_SUFFIX, LaunchType, service_name
+from awsfacts import HTTPS_PORT, LaunchType, private_ecr_registry, required_endpoints, service_name
 
 from .capacity import Ec2Capacity, Ec2CapacityArgs
 from .taskiam import execution_role_policy, trust_policy
 from .workload_config import WorkloadConfig, secret_base_arn
 
-HTTPS_PORT = 443
 CONTAINER_NAME = "app"
 PORT_NAME = "app"  # names the port mapping that Service Connect publishes
 TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
@@ -51,18 +50,11 @@ def family_name(project: str, stack: str) -> str:
     return re.sub(r"[^a-z0-9_-]", "-", f"{project}-{stack}".lower())
 
 
-def registry_url(account_id: str, region: str, partition: str) -> str:
-    """The account's private registry host (as AWS CDK builds it: account, Region, URL suffix)."""
-    return f"{account_id}.dkr.ecr.{region}.{PARTITION_DNS_SUFFIX[partition]}"
-
-
-def check_plan(config: WorkloadConfig, endpoint_keys: Sequence[str]) -> None:
+def check_plan(
+    config: WorkloadConfig, launch_type: LaunchType, region: str, endpoint_keys: Sequence[str]
+) -> None:
     """The plan covers what the workload uses (the plan derives from it; this guards the wiring)."""
-    needed = {"logs"}
-    if config.image.private_ecr:
-        needed |= {"ecr.api", "ecr.dkr", "s3"}
-    if config.secrets:
-        needed.add("secretsmanager")
+    needed = {need.key for need in required_endpoints(region, config.uses(launch_type))}
     missing = sorted(needed - set(endpoint_keys))
     if missing:
         raise WorkloadPlanError(
@@ -78,7 +70,9 @@ class EcsWorkload(pulumi.ComponentResource):
     security_group_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: EcsWorkloadArgs, opts: pulumi.ResourceOptions | None = None):
-        check_plan(args.config, list(args.endpoints))  # before anything is registered
+        check_plan(
+            args.config, args.launch_type, args.region, list(args.endpoints)
+        )  # before anything is registered
         super().__init__("ecs-privatelink:index:EcsWorkload", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         config = args.config
@@ -98,7 +92,7 @@ class EcsWorkload(pulumi.ComponentResource):
             opts=child,
         )
         repository_url = repository.name.apply(
-            lambda repo: f"{registry_url(args.account_id, args.region, args.partition)}/{repo}"
+            lambda repo: f"{private_ecr_registry(args.account_id, args.region)}/{repo}"
         )
         image: pulumi.Input[str] = (
             repository_url.apply(lambda url: f"{url}:{config.image.tag}")

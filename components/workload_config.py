@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from awsfacts import PARTITION_DNS_SUFFIX, LaunchType, Workload
+from awsfacts import PARTITION_DNS_SUFFIX, LaunchType, Workload, is_docker_tag, parse_private_ecr_image
 
 from .configerror import invalid, whole_number
 
@@ -48,10 +48,6 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
 
-_PRIVATE_ECR_IMAGE = re.compile(
-    r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.(?P<suffix>amazonaws\.com(?:\.cn)?)/"
-    r"(?P<repository>[a-z0-9][a-z0-9._/-]*)(?::[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$"
-)
 _SECRET_ARN = re.compile(
     r"^(?P<arn>arn:(?P<partition>aws[a-z-]*):secretsmanager:(?P<region>[a-z0-9-]+):\d{12}:secret:"
     r"[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6})(?::[^:]*:[^:]*:[^:]*)?$"
@@ -61,7 +57,6 @@ _KMS_KEY_ARN = re.compile(
     r"key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$"
 )
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
-_IMAGE_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 _DNS_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _DNS_NAME = re.compile(rf"^(?=.{{1,253}}$){_DNS_LABEL}(?:\.{_DNS_LABEL})*$")
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
@@ -134,15 +129,15 @@ def parse_image(value: object, tag: object, region: str, partition: str) -> Imag
     """``""``: the stack's repository; a private ECR URI must be in the stack's Region; else public."""
     reference = _string("image", value)
     tag_text = _string("imageTag", tag)
-    if not _IMAGE_TAG.match(tag_text):
+    if not is_docker_tag(tag_text):
         raise invalid("imageTag", tag, "expected a Docker tag: letters, digits, '_', '.', '-', at most 128")
     if not reference:
         return Image(None, tag_text, None)
     if any(ch.isspace() for ch in reference) or reference.startswith(("http://", "https://")):
         raise invalid("image", value, "expected an image reference such as 'nginx:1.27' or an ECR URI")
-    match = _PRIVATE_ECR_IMAGE.match(reference)
-    if match is None:
-        if ".dkr.ecr." in reference:
+    private = parse_private_ecr_image(reference)
+    if private is None or (private.tag is None) == (private.digest is None):
+        if ".dkr.ecr" in reference:  # names an ECR registry (ecr or ecr-fips): meant to be private
             raise invalid(
                 "image",
                 value,
@@ -150,15 +145,15 @@ def parse_image(value: object, tag: object, region: str, partition: str) -> Imag
                 "or @sha256:<digest>",
             )
         return Image(reference, tag_text, None)
-    if match["region"] != region or match["suffix"] != PARTITION_DNS_SUFFIX[partition]:
+    # A FIPS registry of the stack's Region is the same registry behind a FIPS-validated endpoint.
+    if private.region != region or private.dns_suffix != PARTITION_DNS_SUFFIX[partition]:
         raise invalid(
             "image",
             value,
             f"the ECR registry must be in the stack's Region {region} (VPC endpoints serve only their own "
             "Region, C3); replicate the image there",
         )
-    arn = f"arn:{partition}:ecr:{region}:{match['account']}:repository/{match['repository']}"
-    return Image(reference, tag_text, arn)
+    return Image(reference, tag_text, private.repository_arn)
 
 
 def _arn_in_region(key: str, value: object, pattern: re.Pattern[str], region: str, partition: str) -> str:

@@ -8,7 +8,7 @@ service AZs below is deliberate sample data so the subnet filtering path is exer
 import hashlib
 from dataclasses import dataclass, field
 
-from awsfacts import CATALOG, PARTITION_DNS_SUFFIX, partition_of, service_name
+from awsfacts import CATALOG, PARTITION_DNS_SUFFIX, parse_service_name, partition_of, service_name
 
 ACCOUNT_ID = "123456789012"
 
@@ -105,7 +105,8 @@ class AwsData:
     def _endpoint_service(self, region: str, args: dict) -> dict:
         key = args.get("service")
         if key is None and args.get("serviceName"):
-            key = str(args["serviceName"]).rsplit(f".{region}.", 1)[-1]
+            parsed = parse_service_name(str(args["serviceName"]))
+            key = parsed.key if parsed is not None and parsed.region == region else str(args["serviceName"])
         if key not in CATALOG:
             raise LookupError(f"no VPC endpoint service '{key}' in {region}")
         name = service_name(key, region)

@@ -13,10 +13,13 @@ from awsfacts import (
     CATALOG,
     CONSIDERATIONS,
     ECS_TRIO,
+    HTTPS_PORT,
     MIN_ECS_AGENT_VERSION,
     EndpointType,
     LaunchType,
     Workload,
+    ecs_trio_completion,
+    is_amazon_dns_server,
     is_post_line_region,
     parse_service_name,
     required_endpoints,
@@ -113,19 +116,19 @@ def agent_version_tuple(version: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def _covers_443(permission: dict[str, Any]) -> bool:
+def _covers_https(permission: dict[str, Any]) -> bool:
     protocol = str(permission.get("IpProtocol", ""))
     if protocol == "-1":
         return True
     if protocol not in ("tcp", "6"):
         return False
-    return int(permission.get("FromPort", 0)) <= 443 <= int(permission.get("ToPort", -1))
+    return int(permission.get("FromPort", 0)) <= HTTPS_PORT <= int(permission.get("ToPort", -1))
 
 
 def _open_to(permissions: Iterable[dict[str, Any]], cidr: str) -> bool:
     subnet = ipaddress.ip_network(cidr)
     for permission in permissions:
-        if not _covers_443(permission):
+        if not _covers_https(permission):
             continue
         for source in permission.get("IpRanges", []):
             network = ipaddress.ip_network(source["CidrIp"], strict=False)
@@ -220,8 +223,8 @@ def _endpoint_checks(state: _State, region: str, workload: Workload) -> list[Che
     # C2: in the newer Regions the ECS trio is all-or-nothing, whatever the workload asked for.
     if is_post_line_region(region):
         present = [key for key in ECS_TRIO if service_name(key, region) in by_name]
-        missing = [key for key in ECS_TRIO if key not in present]
-        ok = not present or not missing
+        missing = ecs_trio_completion(region, present)
+        ok = not missing
         checks.append(
             Check(
                 "C2",
@@ -302,7 +305,11 @@ def _network_checks(state: _State, region: str, workload: Workload) -> list[Chec
             else f"Turn both on: aws ec2 modify-vpc-attribute --vpc-id {vpc_id} --enable-dns-hostnames",
         )
     ]
-    amazon_dns = state.dhcp_servers is None or state.dhcp_servers == ["AmazonProvidedDNS"]
+    # Every server must be Amazon's: clients ask any of them, and the others return public IPs.
+    amazon_dns = state.dhcp_servers is None or (
+        bool(state.dhcp_servers)
+        and all(is_amazon_dns_server(server, state.vpc.get("CidrBlock")) for server in state.dhcp_servers)
+    )
     checks.append(
         Check(
             "C4",
@@ -317,7 +324,7 @@ def _network_checks(state: _State, region: str, workload: Workload) -> list[Chec
         )
     )
 
-    # C5: each interface endpoint's groups must let every subnet in on TCP 443.
+    # C5: each interface endpoint's groups must let every subnet in on HTTPS.
     unreachable = []
     for endpoint in state.endpoints:
         if endpoint.get("VpcEndpointType") != EndpointType.INTERFACE.value:
@@ -333,10 +340,10 @@ def _network_checks(state: _State, region: str, workload: Workload) -> list[Chec
     checks.append(
         Check(
             "C5",
-            "endpoint security groups allow 443 from the subnets",
+            f"endpoint security groups allow {HTTPS_PORT} from the subnets",
             not unreachable,
             "; ".join(unreachable) or f"{len(state.subnets)} subnets reach every interface endpoint",
-            "Allow inbound TCP 443 from the private subnets on the endpoints' security group."
+            f"Allow inbound TCP {HTTPS_PORT} from the private subnets on the endpoints' security group."
             if unreachable
             else "",
         )

@@ -2,7 +2,7 @@
 
 Each program in tests/fixtures/programs is run under mocks (preview: unknown ids; update: every id
 known, as when the CLI analyzes during `pulumi up`) and its recording is analyzed by the pack. The
-table states, from the seed and DESIGN.md, which mandatory and advisory policies must fire: exact sets.
+table states, from AWS's ECS VPC endpoint page, which mandatory and advisory policies must fire: exact sets.
 """
 
 from collections.abc import Iterator

@@ -137,8 +137,9 @@ def test_private_dns_turned_off_fails_with_the_endpoint_named(prod):
 def test_vpc_dns_hostnames_off_and_custom_dhcp_servers_fail_c4(prod):
     ec2 = _ec2()
     ec2.modify_vpc_attribute(VpcId=prod["vpcId"], EnableDnsHostnames={"Value": False})
+    # The VPC's own resolver (10.0.0.2 in 10.0.0.0/16) first, then a custom server clients also ask.
     options = ec2.create_dhcp_options(
-        DhcpConfigurations=[{"Key": "domain-name-servers", "Values": ["10.0.0.2"]}]
+        DhcpConfigurations=[{"Key": "domain-name-servers", "Values": ["10.0.0.2", "10.0.5.53"]}]
     )
     ec2.associate_dhcp_options(DhcpOptionsId=options["DhcpOptions"]["DhcpOptionsId"], VpcId=prod["vpcId"])
 
@@ -149,7 +150,24 @@ def test_vpc_dns_hostnames_off_and_custom_dhcp_servers_fail_c4(prod):
         "DHCP options use AmazonProvidedDNS": "C4",
     }
     assert "enableDnsHostnames=false" in _check(report, "VPC DNS support and hostnames").detail
+    assert _check(report, "DHCP options use AmazonProvidedDNS").detail == (
+        "domain-name-servers: 10.0.0.2, 10.0.5.53"
+    )
     assert "Route 53 Resolver" in _check(report, "DHCP options use AmazonProvidedDNS").fix
+
+
+def test_dhcp_servers_that_are_all_the_amazon_resolver_pass_c4(prod):
+    ec2 = _ec2()
+    servers = ["10.0.0.2", "169.254.169.253"]  # the resolver at the VPC base + 2, and its link-local IP
+    options = ec2.create_dhcp_options(DhcpConfigurations=[{"Key": "domain-name-servers", "Values": servers}])
+    ec2.associate_dhcp_options(DhcpOptionsId=options["DhcpOptions"]["DhcpOptionsId"], VpcId=prod["vpcId"])
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {}
+    assert _check(report, "DHCP options use AmazonProvidedDNS").detail == (
+        "domain-name-servers: 10.0.0.2, 169.254.169.253"
+    )
 
 
 def test_a_copied_region_endpoint_and_a_duplicate_fail_c3_and_c15(prod):

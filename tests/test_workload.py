@@ -15,7 +15,7 @@ from components.config import NAMESPACE, ConfigError, ignored_flags, parse_confi
 from components.planner import EndpointSpec, endpoint_set_digest, plan_endpoints
 from components.taskiam import execution_role_policy
 from components.workload import WorkloadPlanError, check_plan, family_name
-from components.workload_config import FARGATE_SIZES, WORKLOAD_DEFAULTS, parse_workload_config
+from components.workload_config import FARGATE_SIZES, WORKLOAD_DEFAULTS, Image, parse_workload_config
 from sandbox.awsdata import ACCOUNT_ID, AwsData
 from sandbox.program import ProgramError, RecordedResource, Recording, run_program
 from sandbox.stackconfig import load_stack_config
@@ -639,17 +639,54 @@ def test_the_plan_derives_from_what_the_workload_uses(region, launch_type, image
     if launch_type is LaunchType.EC2:
         assert keys[:3] == list(ECS_TRIO)
     assert config.workload_config is not None
-    check_plan(config.workload_config, keys)  # the component accepts the plan it was derived for
+    # The component accepts the plan it was derived for.
+    check_plan(config.workload_config, launch_type, region, keys)
 
 
 def test_the_component_refuses_a_plan_that_misses_what_the_workload_uses():
     config = parse_config("us-east-1", {"workload": True, "secrets": {"TOKEN": None}}).workload_config
     assert config is not None
     with pytest.raises(WorkloadPlanError) as refused:
-        check_plan(config, ["ecr.api", "logs"])
+        check_plan(config, LaunchType.FARGATE, "us-east-1", ["ecr.api", "logs"])
     assert str(refused.value) == (
         "The workload needs the endpoints ecr.dkr, s3, secretsmanager, which are not planned."
     )
+    with pytest.raises(WorkloadPlanError) as refused:
+        planned_for_fargate = ["ecr.api", "ecr.dkr", "s3", "secretsmanager", "logs"]
+        check_plan(config, LaunchType.EC2, "us-east-1", planned_for_fargate)
+    assert str(refused.value) == (
+        "The workload needs the endpoints ecs, ecs-agent, ecs-telemetry, which are not planned."
+    )
+
+
+@pytest.mark.parametrize(
+    ("region", "image", "repository_arn"),
+    [
+        (
+            "us-east-1",
+            "123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/app:1",
+            "arn:aws:ecr:us-east-1:123456789012:repository/app",
+        ),
+        (
+            "us-east-1",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/library/nginx:1.27",
+            "arn:aws:ecr:us-east-1:123456789012:repository/docker-hub/library/nginx",
+        ),
+        (
+            "cn-north-1",
+            "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/api:v2",
+            "arn:aws-cn:ecr:cn-north-1:123456789012:repository/team/api",
+        ),
+    ],
+)
+def test_private_ecr_images_of_the_stacks_region_are_pulled_through_the_ecr_endpoints(
+    region, image, repository_arn
+):
+    config = parse_config(region, {"workload": True, "image": image})
+    assert config.workload_config is not None
+    assert config.workload_config.image == Image(image, "v1", repository_arn)
+    assert config.workload.private_ecr_images is True
+    assert {"ecr.api", "ecr.dkr", "s3"} <= {spec.key for spec in plan_endpoints(region, config.workload)}
 
 
 def test_a_private_image_without_ecr_endpoint_ids_is_refused_by_the_policy_builder():
@@ -710,6 +747,35 @@ def test_family_names_suit_ecs_and_ecr():
             "Invalid ecs-privatelink:image '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1': the ECR "
             "registry must be in the stack's Region us-east-1 (VPC endpoints serve only their own Region, "
             "C3); replicate the image there.",
+        ),
+        (
+            "us-east-1",
+            {"image": "123456789012.dkr.ecr-fips.us-west-2.amazonaws.com/app:1"},
+            "Invalid ecs-privatelink:image '123456789012.dkr.ecr-fips.us-west-2.amazonaws.com/app:1': the "
+            "ECR registry must be in the stack's Region us-east-1 (VPC endpoints serve only their own "
+            "Region, C3); replicate the image there.",
+        ),
+        (
+            "us-east-1",
+            {"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com.cn/app:1"},
+            "Invalid ecs-privatelink:image '123456789012.dkr.ecr.us-east-1.amazonaws.com.cn/app:1': the "
+            "ECR registry must be in the stack's Region us-east-1 (VPC endpoints serve only their own "
+            "Region, C3); replicate the image there.",
+        ),
+        (
+            "us-east-1",
+            {"image": "123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/app:1@sha256:" + "a" * 64},
+            "Invalid ecs-privatelink:image '123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/app:1@sha256:"
+            + "a" * 64
+            + "': expected a private ECR image as "
+            "<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<digest>.",
+        ),
+        (
+            "us-east-1",
+            {"image": "12345.dkr.ecr-fips.us-east-1.amazonaws.com/app:1"},
+            "Invalid ecs-privatelink:image '12345.dkr.ecr-fips.us-east-1.amazonaws.com/app:1': expected a "
+            "private ECR image as <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or "
+            "@sha256:<digest>.",
         ),
         (
             "us-east-1",

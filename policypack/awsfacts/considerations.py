@@ -1,4 +1,9 @@
-"""The numbered considerations (shared/DESIGN.md §2) that every rule and policy cites."""
+"""The numbered considerations that every rule and policy cites.
+
+From AWS's page "Amazon ECS interface VPC endpoints (AWS PrivateLink)"
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html), the ECR guide's
+interface endpoint page (C6, C13) and the EC2 API reference (C4, C15).
+"""
 
 CONSIDERATIONS: dict[str, str] = {
     "C1": "EC2 launch type without an internet path needs the ecs-agent, ecs-telemetry and ecs endpoints.",

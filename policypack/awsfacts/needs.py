@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .regions import is_post_line_region
+from .ecstrio import ecs_trio_bound_by_c2
 from .services import ECS_TRIO
 
 
@@ -50,9 +50,8 @@ def required_endpoints(region: str, workload: Workload) -> list[Need]:
             need(key, "C1")
     if workload.service_connect:
         need("ecs-agent", "C9")
-    if is_post_line_region(region) and any(key in reasons for key in ECS_TRIO):
-        for key in ECS_TRIO:
-            need(key, "C2")
+    for key in ecs_trio_bound_by_c2(region, reasons):
+        need(key, "C2")
     if workload.private_ecr_images:
         for key in ("ecr.api", "ecr.dkr", "s3"):
             need(key, "C6")

@@ -92,6 +92,8 @@ IAM_ACTION_PREFIX: dict[str, str] = {
     "appmesh-envoy-management": "appmesh",
 }
 
+# Interface endpoints, and S3 behind its gateway, serve AWS APIs on HTTPS only (C5).
+HTTPS_PORT = 443
 MIN_ECS_AGENT_VERSION: tuple[int, int, int] = (1, 25, 1)
 ECS_OPTIMIZED_AMI_PARAMETER_PREFIX = "/aws/service/ecs/optimized-ami/"
 ECR_LAYER_BUCKET_ARN = "arn:{partition}:s3:::prod-{region}-starport-layer-bucket/*"

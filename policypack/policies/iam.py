@@ -17,6 +17,7 @@ from .model import (
 )
 from .props import as_list, as_str, field_of, is_unknown, listify, parse_json, strings
 from .settings import Settings
+from .topology import endpoints
 from .workloads import task_features
 
 _PULL_ACTIONS = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
@@ -97,6 +98,8 @@ def _role_documents(stack: Stack, role: Resource) -> _RoleDocuments:
 
 
 def check_ecr_pull_restricted_to_vpc(stack: Stack, settings: Settings, report: Report) -> None:
+    if not any(endpoint.key in ("ecr.api", "ecr.dkr") for endpoint in endpoints(stack, settings)):
+        return  # pulls go to ECR's public endpoint: there is no endpoint or VPC to restrict them to
     roles: list[Resource] = []
     for task in stack.of_type(ECS_TASK_DEFINITION):
         if task_features(task, stack).private_ecr_images.state is True:

@@ -271,9 +271,9 @@ def check_ecs_endpoints_all_or_none(stack: Stack, settings: Settings, report: Re
             continue
         present = _VpcEndpoints(stack, workload, region, settings)
         have = [key for key in ECS_TRIO if present.has(key)]
-        needed = any("C2" in need.considerations for need, _ in workload.needs(region, definite=True))
-        missing = [key for key in ECS_TRIO if key not in have]
-        if not missing or not (have or needed):
+        needed = [need.key for need, _ in workload.needs(region, definite=True)]
+        missing = [key for key in awsfacts.ecs_trio_bound_by_c2(region, [*have, *needed]) if key not in have]
+        if not missing:
             continue
         if present.uncertain:
             report.cannot_check(f"Which ECS endpoints VPC {workload.vpc.label} has is not known yet (C2).")

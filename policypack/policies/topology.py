@@ -5,7 +5,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from awsfacts import ServiceName, UnknownRegionError, parse_service_name, private_dns_name, zone_serves
+from awsfacts import (
+    HTTPS_PORT,
+    ServiceName,
+    UnknownRegionError,
+    parse_service_name,
+    private_dns_name,
+    zone_serves,
+)
 
 from .model import (
     DEFAULT_ROUTE_TABLE,
@@ -421,7 +428,7 @@ class Ingress:
             return UNKNOWN
         if self.from_port is None or self.to_port is None:
             return False
-        return self.from_port <= 443 <= self.to_port
+        return self.from_port <= HTTPS_PORT <= self.to_port
 
     @property
     def from_group_or_prefix_list(self) -> bool:

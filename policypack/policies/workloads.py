@@ -6,11 +6,10 @@ is three-valued: seen (``yes``), possibly (``maybe``: an unknown value could mea
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsfacts import PLAN_ORDER, LaunchType, Need, Workload, required_endpoints
+from awsfacts import PLAN_ORDER, LaunchType, Need, Workload, is_private_ecr_image, required_endpoints
 
 from .model import (
     AUTOSCALING_GROUP,
@@ -44,7 +43,6 @@ from .topology import (
 )
 
 _FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
-_PRIVATE_ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/")
 
 
 @dataclass
@@ -231,7 +229,7 @@ def task_features(task: Resource, stack: Stack) -> Features:
 def _is_private_ecr_image(image: str | None, repositories: list[Resource]) -> bool:
     if image is None:
         return False
-    if _PRIVATE_ECR_IMAGE.match(image):
+    if is_private_ecr_image(image):
         return True
     urls = [as_str(repository.get("repositoryUrl")) for repository in repositories]
     return any(isinstance(url, str) and image.startswith(url) for url in urls)

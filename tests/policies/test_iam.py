@@ -19,8 +19,12 @@ TOKEN = {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "
 CONDITION = {"StringEquals": {"aws:SourceVpce": "vpce-0abc"}}
 
 
-def _stack(*, ecr: bool = True) -> tuple[StackBuilder, PolicyResource]:
+def _stack(*, ecr: bool = True, endpoints: bool = True) -> tuple[StackBuilder, PolicyResource]:
+    """A task definition with its execution role; ``endpoints``: the stack has an ECR endpoint to restrict
+    pulls to."""
     builder = StackBuilder()
+    if endpoints:
+        builder.endpoint(builder.vpc(), "ecr.dkr")
     role = builder.add(ROLE, "dev-execution", {"assumeRolePolicy": "{}"})
     builder.task_definition(containers=[container(ecr=ecr)], executionRoleArn=UNKNOWN).property_dependencies[
         "executionRoleArn"
@@ -105,3 +109,10 @@ def test_unknown_policy_document_is_a_note():
         [],
         ["The policies of task execution role 'dev-execution' are not known yet (C13)."],
     )
+
+
+def test_no_advisory_without_an_ecr_endpoint_to_restrict_pulls_to():
+    builder, role = _stack(endpoints=False)
+    role.props["__target"]["managedPolicyArns"] = [MANAGED]
+    outcome = run(POLICY, builder)
+    assert (outcome.messages, outcome.notes) == ([], [])
