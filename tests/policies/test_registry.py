@@ -8,6 +8,7 @@ MANDATORY = {
     "ecs-endpoints-for-ec2",
     "ecs-endpoints-all-or-none",
     "endpoint-same-region",
+    "endpoint-service-name-known",
     "endpoint-private-dns",
     "vpc-dns-enabled",
     "vpc-dhcp-amazon-dns",
