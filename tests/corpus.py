@@ -26,6 +26,7 @@ MANDATORY_POLICIES = frozenset(
         "ecs-endpoints-for-ec2",
         "ecs-endpoints-all-or-none",
         "endpoint-same-region",
+        "endpoint-service-name-known",
         "endpoint-private-dns",
         "vpc-dns-enabled",
         "vpc-dhcp-amazon-dns",
@@ -60,8 +61,8 @@ class Verdict:
 CLEAN = Verdict()
 
 
-def mandatory(*names: str) -> Verdict:
-    return Verdict(mandatory=frozenset(names))
+def mandatory(*names: str, advisory: tuple[str, ...] = ()) -> Verdict:
+    return Verdict(mandatory=frozenset(names), advisory=frozenset(advisory))
 
 
 def advisory(*names: str) -> Verdict:

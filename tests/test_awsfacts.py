@@ -8,14 +8,18 @@ import pytest
 
 from awsfacts import (
     CATALOG,
+    CONSIDERATIONS,
     ECS_TRIO,
     REGION_PARTITION,
+    SERVICE_CONSIDERATION,
     EndpointType,
     LaunchType,
+    ServiceName,
     UnknownRegionError,
     Workload,
     ecr_layer_bucket_arn,
     is_post_line_region,
+    meant_service,
     parse_service_name,
     partition_of,
     required_endpoints,
@@ -60,6 +64,75 @@ def test_service_names_follow_the_partition(key, region, expected):
 
 def test_parse_rejects_foreign_names():
     assert parse_service_name("com.example.vpce.us-east-1.vpce-svc-0123") is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",  # customer and partner PrivateLink
+        "com.amazonaws.vpce.cn-north-1.vpce-svc-0123456789abcdef0",
+        "com.amazonaws.s3-global.accesspoint",  # S3 Multi-Region Access Points: no Region
+    ],
+)
+def test_parse_leaves_names_without_a_region_to_other_rules(name):
+    assert parse_service_name(name) is None
+
+
+def test_parse_reads_every_partitions_region_shape():
+    for region in ("us-gov-west-1", "eusc-de-east-1", "us-isob-east-1", "eu-isoe-west-1", "ap-southeast-5"):
+        assert parse_service_name(f"com.amazonaws.{region}.ecs-agent") == ServiceName(
+            "com.amazonaws", region, "ecs-agent"
+        )
+
+
+@pytest.mark.parametrize(
+    ("service", "keys", "consideration"),
+    [
+        ("ecs.agent", ("ecs-agent",), "C1"),
+        ("ecs.telemetry", ("ecs-telemetry",), "C1"),
+        ("ECS_Agent", ("ecs-agent",), "C1"),
+        ("ecr-dkr", ("ecr.dkr",), "C6"),
+        ("ecr_api", ("ecr.api",), "C6"),
+        ("S3", ("s3",), "C6"),
+        ("secrets-manager", ("secretsmanager",), "C7"),
+        ("Logs", ("logs",), "C8"),
+        ("ecs-sc", ("ecs-agent",), "C9"),
+        ("ecr", ("ecr.api", "ecr.dkr"), "C6"),
+        ("cloudwatch-logs", ("logs",), "C8"),
+        ("cloudwatchlogs", ("logs",), "C8"),
+        ("secretmanager", ("secretsmanager",), "C7"),
+    ],
+)
+def test_near_misses_name_the_service_meant(service, keys, consideration):
+    meant = meant_service(service)
+    assert meant is not None
+    assert (meant.keys, meant.consideration) == (keys, consideration)
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        "eks",
+        "ecr.api",
+        "ecr.dkr",
+        "ssm",
+        "sms",
+        "ecs",
+        "s3",
+        "logs",
+        "kms",
+        "ecs-fips",
+        "ssm-messages",
+        "ecsx",
+    ],
+)
+def test_real_services_far_names_and_services_no_consideration_needs_are_not_near_misses(service):
+    assert meant_service(service) is None
+
+
+def test_every_service_consideration_is_a_catalog_service_and_a_consideration():
+    assert set(SERVICE_CONSIDERATION) <= set(CATALOG)
+    assert set(SERVICE_CONSIDERATION.values()) <= set(CONSIDERATIONS)
 
 
 def test_layer_bucket_uses_partition_and_region():

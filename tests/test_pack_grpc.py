@@ -36,6 +36,8 @@ from tests.corpus import ADVISORY_POLICIES, MANDATORY_POLICIES, PACK_DIR
 from tests.test_fixture_corpus import PROGRAMS
 
 PROJECT, STACK, REGION = "grpc", "test", "us-east-1"
+# The fixtures' endpoints have no endpoint policy, so every stack analysis also says so (C12).
+OPEN_ENDPOINTS = ("endpoint-policy-valid", "advisory")
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 
 
@@ -120,14 +122,14 @@ def test_analyze_stack_flags_ec2_without_the_ecs_trio(client: AnalyzerClient) ->
         project=PROJECT, stack=STACK, config={"aws:region": REGION}, tags={"team": "platform"}
     )
     diagnostics = client.analyze_stack(recording.resources)
-    assert levels(diagnostics) == {("ecs-endpoints-for-ec2", "mandatory")}
+    assert levels(diagnostics) == {("ecs-endpoints-for-ec2", "mandatory"), OPEN_ENDPOINTS}
     stack_urns = {r.urn for r in recording.resources} | {client.context.stack_urn}
     assert {d.urn for d in diagnostics} <= stack_urns
 
 
 def test_analyze_recording_runs_the_whole_preview() -> None:
     diagnostics = analyze_recording(record("c8_missing_logs"), PACK_DIR)
-    assert levels(diagnostics) == {("logs-endpoint-for-awslogs", "mandatory")}
+    assert levels(diagnostics) == {("logs-endpoint-for-awslogs", "mandatory"), OPEN_ENDPOINTS}
 
 
 # --- Configure ----------------------------------------------------------------------------------
@@ -152,16 +154,22 @@ def test_configure_level_override_is_reported(configured: AnalyzerClient, privat
 def test_configure_all_then_one_policy(configured: AnalyzerClient) -> None:
     recording = record("c1_ec2_without_ecs_endpoints")
     configured.configure({"all": "advisory", "ecs-endpoints-for-ec2": "mandatory"})
-    assert levels(configured.analyze_stack(recording.resources)) == {("ecs-endpoints-for-ec2", "mandatory")}
+    assert levels(configured.analyze_stack(recording.resources)) == {
+        ("ecs-endpoints-for-ec2", "mandatory"),
+        OPEN_ENDPOINTS,
+    }
     configured.configure({"all": "disabled"})
     assert configured.analyze_stack(recording.resources) == []
 
 
 def test_configure_properties_reach_the_policy(configured: AnalyzerClient) -> None:
     recording = record("network_only")
-    assert configured.analyze_stack(recording.resources) == []
+    assert levels(configured.analyze_stack(recording.resources)) == {OPEN_ENDPOINTS}
     configured.configure({"ecs-endpoints-for-ec2": {"launchType": "EC2"}})
-    assert levels(configured.analyze_stack(recording.resources)) == {("ecs-endpoints-for-ec2", "mandatory")}
+    assert levels(configured.analyze_stack(recording.resources)) == {
+        ("ecs-endpoints-for-ec2", "mandatory"),
+        OPEN_ENDPOINTS,
+    }
 
 
 @pytest.mark.parametrize(

@@ -119,12 +119,72 @@ class ServiceName:
     key: str
 
 
-_SERVICE_NAME = re.compile(r"^(?P<prefix>(?:cn\.)?com\.amazonaws)\.(?P<region>[a-z0-9-]+)\.(?P<key>.+)$")
+# The Region part must look like a Region: customer and partner PrivateLink services are named
+# com.amazonaws.vpce.<region>.vpce-svc-<hex>, and S3 Multi-Region Access Points
+# com.amazonaws.s3-global.accesspoint; neither is a Regional AWS service the AWS-service rules can judge.
+_SERVICE_NAME = re.compile(
+    r"^(?P<prefix>(?:cn\.)?com\.amazonaws)\.(?P<region>[a-z]{2,4}(?:-[a-z]+)+-[0-9]+)\.(?P<key>.+)$"
+)
 
 
 def parse_service_name(name: str) -> ServiceName | None:
-    """Split an AWS service name; None for names of other shapes (e.g. PrivateLink partners)."""
+    """Split an AWS service name; None for names of other shapes (PrivateLink partner and customer
+    services ``com.amazonaws.vpce.<region>.vpce-svc-...``, global names)."""
     match = _SERVICE_NAME.match(name)
     if match is None:
         return None
     return ServiceName(match["prefix"], match["region"], match["key"])
+
+
+# The consideration that makes each service matter to an ECS workload.
+SERVICE_CONSIDERATION: dict[str, str] = {
+    "ecs-agent": "C1",
+    "ecs-telemetry": "C1",
+    "ecs": "C1",
+    "ecr.api": "C6",
+    "ecr.dkr": "C6",
+    "s3": "C6",
+    "secretsmanager": "C7",
+    "logs": "C8",
+}
+
+
+@dataclass(frozen=True)
+class MeantService:
+    keys: tuple[str, ...]  # catalog keys, in the order to name them: ("ecr.api", "ecr.dkr")
+    consideration: str  # the one that makes the meant service matter
+    hint: str = ""  # why the name is easy to get wrong, as a sentence
+
+
+def _letters(service: str) -> str:
+    return re.sub(r"[._-]", "", service).lower()
+
+
+_BY_LETTERS: dict[str, str] = {_letters(key): key for key in SERVICE_CONSIDERATION}
+
+# Confusions that are not separator or case typos, keyed by their letters.
+_ALIASES: dict[str, MeantService] = {
+    "ecssc": MeantService(
+        ("ecs-agent",), "C9", "Service Connect has no endpoint of its own; its Envoy proxy uses ecs-agent."
+    ),
+    "ecr": MeantService(("ecr.api", "ecr.dkr"), "C6", "ECR is served by two endpoints, one per name."),
+    "cloudwatchlogs": MeantService(("logs",), "C8"),
+    "secretmanager": MeantService(("secretsmanager",), "C7"),
+}
+
+
+def meant_service(service: str) -> MeantService | None:
+    """For the part X of ``com.amazonaws.<region>.X`` that is no AWS service, the catalog service the
+    user surely meant; None when X is a real service or not a near miss of an ECS-related one.
+
+    Precision first: only X with exactly the letters of a catalog key (ignoring '.', '-', '_' and
+    case, as in ecs.agent, ecr-dkr, Logs) and a few well-known confusions count; nothing is guessed by
+    edit distance, so real services such as eks, sms or ssm are never taken for ecs or ssm typos.
+    """
+    if service in CATALOG:
+        return None
+    letters = _letters(service)
+    if letters in _ALIASES:
+        return _ALIASES[letters]
+    key = _BY_LETTERS.get(letters)
+    return MeantService((key,), SERVICE_CONSIDERATION[key]) if key is not None else None

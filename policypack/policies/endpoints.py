@@ -1,29 +1,25 @@
 """Policies on VPC endpoints themselves: Region, private DNS, type, policy document, duplicates."""
 
 import fnmatch
+import re
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
 import awsfacts
-from awsfacts import CATALOG, ECS_ENDPOINT_POLICY_ACTIONS, EndpointType, UnknownRegionError
+from awsfacts import (
+    CATALOG,
+    ECS_ENDPOINT_POLICY_ACTIONS,
+    SERVICE_CONSIDERATION,
+    EndpointType,
+    UnknownRegionError,
+)
 
 from .base import Report, resource_and_stack_policy, resource_policy, stack_policy
 from .model import VPC_ENDPOINT, VPC_ENDPOINT_POLICY, Resource, Stack
 from .props import as_str, is_unknown, listify, parse_json
 from .settings import REGION_SCHEMA, Settings
 from .topology import Endpoint, endpoint_of, endpoints
-
-# The consideration that makes each interface service matter to an ECS workload.
-_WHY_INTERFACE: dict[str, str] = {
-    "ecs-agent": "C1",
-    "ecs-telemetry": "C1",
-    "ecs": "C1",
-    "ecr.api": "C6",
-    "ecr.dkr": "C6",
-    "secretsmanager": "C7",
-    "logs": "C8",
-}
 
 
 def _expected_name(key: str, region: str) -> str | None:
@@ -62,6 +58,26 @@ def check_endpoint_same_region(resource: Resource, settings: Settings, report: R
             f"{service.key}.",
             resource,
         )
+
+
+def check_endpoint_service_name_known(resource: Resource, settings: Settings, report: Report) -> None:
+    """A near miss of an ECS-related service name (ecs.agent, ecr-dkr, ecs-sc) that AWS rejects."""
+    endpoint = endpoint_of(None, resource, settings)
+    service = endpoint.service
+    if service is None:
+        return  # unknown (endpoint-same-region says so), not an AWS service name, or no name at all
+    meant = awsfacts.meant_service(service.key)
+    if meant is None:
+        return
+    region = endpoint.region if isinstance(endpoint.region, str) else service.region
+    names = [_expected_name(key, region) or f"{service.prefix}.{region}.{key}" for key in meant.keys]
+    use = f"the service name {names[0]}" if len(names) == 1 else f"the service names {' and '.join(names)}"
+    hint = f" {meant.hint}" if meant.hint else ""
+    report.violation(
+        f"Use {use} for VPC endpoint {resource.label} ({meant.consideration}): {endpoint.service_name} is "
+        f"not a service AWS offers, so creating the endpoint fails.{hint}",
+        resource,
+    )
 
 
 def _is_interface_service(endpoint: Endpoint) -> bool:
@@ -114,10 +130,15 @@ def check_ecs_endpoints_are_interface(resource: Resource, settings: Settings, re
         report.cannot_check(f"The service or type of VPC endpoint {resource.label} is not known yet (C1).")
         return
     key = endpoint.key
-    if key not in _WHY_INTERFACE or endpoint.endpoint_type != EndpointType.GATEWAY.value:
+    if (
+        key not in SERVICE_CONSIDERATION
+        or CATALOG[key].type is not EndpointType.INTERFACE
+        or endpoint.endpoint_type != EndpointType.GATEWAY.value
+    ):
         return
+    why = SERVICE_CONSIDERATION[key]
     report.violation(
-        f'Set vpcEndpointType to "Interface" on VPC endpoint {resource.label} ({_WHY_INTERFACE[key]}): '
+        f'Set vpcEndpointType to "Interface" on VPC endpoint {resource.label} ({why}): '
         f"{key} is served only by interface endpoints, and Pulumi creates a Gateway endpoint when no type "
         "is set.",
         resource,
@@ -132,10 +153,68 @@ def _everyone(principal: Any) -> bool:
     return principal == "*" or (isinstance(principal, dict) and principal.get("AWS") in ("*", ["*"]))
 
 
+_EVERY_SERVICE_ACTION = re.compile(r"^[A-Za-z0-9-]+:\*$")  # "logs:*": every action of one service
+
+
+def _is_aws_service_endpoint(resource: Resource, settings: Settings) -> bool:
+    """False for endpoints of PrivateLink partner and customer services, whose policies are theirs."""
+    endpoint = endpoint_of(None, resource, settings)
+    return not isinstance(endpoint.service_name, str) or endpoint.service is not None
+
+
+def _check_allow_statement(resource: Resource, index: int, statement: dict[str, Any], report: Report) -> None:
+    where = f"statement {index} of the endpoint policy of {resource.label}"
+    if "NotAction" in statement:
+        report.violation(
+            f"Replace NotAction in {where} with the list of actions the workload needs (C12): an Allow "
+            "with NotAction allows every action it does not name, including every action added later.",
+            resource,
+        )
+        return
+    if not _everyone(statement.get("Principal", "*")):
+        return
+    actions = [action for action in listify(statement.get("Action")) if isinstance(action, str)]
+    every_resource = "*" in listify(statement.get("Resource", "*"))
+    conditioned = bool(statement.get("Condition"))
+    if any(action in ("*", "*:*") for action in actions):
+        if not conditioned:
+            report.violation(
+                f"Narrow {where} (C12): it allows every action to every principal, which is the same as no "
+                "policy; name the principals, actions and resources the workload needs.",
+                resource,
+            )
+        elif every_resource:
+            report.violation(
+                f"Narrow {where} (C12): it allows every action on every resource to every principal its "
+                "condition admits; the condition limits who, not what, so name the actions and resources "
+                "the workload needs.",
+                resource,
+            )
+        return
+    service_wide = [action for action in actions if _EVERY_SERVICE_ACTION.match(action)]
+    if service_wide and every_resource and not conditioned:
+        report.violation(
+            f"Narrow {where} (C12): it allows {' and '.join(service_wide)} on every resource to every "
+            "principal of any account; add a condition such as aws:PrincipalAccount, or name the "
+            "principals, actions and resources the workload needs.",
+            resource,
+        )
+
+
 def check_endpoint_policy_valid(resource: Resource, settings: Settings, report: Report) -> None:
+    """Per resource: the policy document an endpoint or a VpcEndpointPolicy carries."""
     raw = resource.get("policy")
     if raw is None:
-        return  # no policy: the endpoint's default full-access policy
+        if resource.type == VPC_ENDPOINT_POLICY:
+            report.violation(
+                f"Give the endpoint policy {resource.label} a policy document (C12): without one its "
+                "endpoint gets AWS's default policy, which allows every action of every principal on every "
+                "resource.",
+                resource,
+            )
+        return  # an endpoint without a policy: the stack check looks for a separate VpcEndpointPolicy
+    if resource.type == VPC_ENDPOINT and not _is_aws_service_endpoint(resource, settings):
+        return
     document = parse_json(raw)
     if is_unknown(document):
         report.cannot_check(f"The endpoint policy of {resource.label} is not known yet (C12).")
@@ -157,20 +236,43 @@ def check_endpoint_policy_valid(resource: Resource, settings: Settings, report: 
                 "of Allow or Deny and an Action.",
                 resource,
             )
-        elif (
-            statement.get("Effect") == "Allow"
-            and _everyone(statement.get("Principal", "*"))
-            and any(action in ("*", "*:*") for action in listify(statement.get("Action")))
-            and not statement.get("Condition")
-        ):
-            report.violation(
-                f"Narrow statement {index} of the endpoint policy of {resource.label} (C12): it allows every "
-                "action to every principal, which is the same as no policy; name the principals, actions and "
-                "resources the workload needs.",
-                resource,
-            )
+        elif statement.get("Effect") == "Allow":
+            _check_allow_statement(resource, index, statement, report)
     if resource.type == VPC_ENDPOINT:
         _check_ecs_actions(resource, settings, statements, report)
+
+
+def check_endpoint_policy_present(stack: Stack, settings: Settings, report: Report) -> None:
+    """Over the stack: endpoints of AWS catalog services with no policy, inline or separate."""
+    with_separate_policy: set[str] = set()
+    unresolved_separate_policy = False
+    for separate in stack.of_type(VPC_ENDPOINT_POLICY):
+        targets = stack.refs(separate, "vpcEndpointId", VPC_ENDPOINT)
+        with_separate_policy.update(target.urn for target in targets)
+        if not targets and stack.points_at_something_unknown(separate, "vpcEndpointId"):
+            unresolved_separate_policy = True
+    for endpoint in endpoints(stack, settings):
+        resource = endpoint.resource
+        if resource.get("policy") is not None or resource.urn in with_separate_policy:
+            continue
+        if is_unknown(endpoint.service_name):
+            report.cannot_check(f"The service name of VPC endpoint {resource.label} is not known yet (C12).")
+            continue
+        service = endpoint.service
+        if service is None or service.key not in CATALOG:
+            continue  # partner, customer or other services: their policies are not ours to judge
+        if unresolved_separate_policy:
+            report.cannot_check(
+                f"Whether an aws:ec2/vpcEndpointPolicy gives VPC endpoint {resource.label} a policy is not "
+                "known yet (C12)."
+            )
+            continue
+        report.violation(
+            f"Attach an endpoint policy to VPC endpoint {resource.label} (C12): without one the endpoint "
+            f"allows every action of every principal on every resource of {service.key}; allow only the "
+            "actions the workload needs, for principals of your account (aws:PrincipalAccount).",
+            resource,
+        )
 
 
 def _check_ecs_actions(resource: Resource, settings: Settings, statements: list[Any], report: Report) -> None:
@@ -227,6 +329,18 @@ POLICIES = [
         "endpoints copied from another Region.",
         config=REGION_SCHEMA,
     ),
+    resource_policy(
+        name="endpoint-service-name-known",
+        description="VPC endpoints name a service AWS offers, not a near miss of one (ecs.agent, ecr-dkr, "
+        "ecs-sc) (C1, C6-C9).",
+        resource_types=[VPC_ENDPOINT],
+        check=check_endpoint_service_name_known,
+        level=_MANDATORY,
+        severity=Severity.HIGH,
+        remediation="Use the service name the message gives, e.g. com.amazonaws.<Region>.ecs-agent; Service "
+        "Connect uses ecs-agent and ECR needs ecr.api and ecr.dkr.",
+        config=REGION_SCHEMA,
+    ),
     resource_and_stack_policy(
         name="endpoint-private-dns",
         description="Interface endpoints of ECS-related services have private DNS enabled (C4).",
@@ -247,16 +361,18 @@ POLICIES = [
         severity=Severity.HIGH,
         remediation='Set vpcEndpointType="Interface" with subnets and a security group.',
     ),
-    resource_policy(
+    resource_and_stack_policy(
         name="endpoint-policy-valid",
-        description="Endpoint policies are valid JSON, not allow-all, and allow what the ECS agent calls "
-        "(C12).",
+        description="Endpoints of AWS services have a policy, valid JSON, not allow-all, that allows what "
+        "the ECS agent calls (C12).",
         resource_types=[VPC_ENDPOINT, VPC_ENDPOINT_POLICY],
-        check=check_endpoint_policy_valid,
+        resource_check=check_endpoint_policy_valid,
+        stack_check=check_endpoint_policy_present,
         level=_ADVISORY,
         severity=Severity.MEDIUM,
-        remediation="Write the policy with json.dumps; name principals and actions; allow ecs:Poll on "
-        "ecs-agent and ecs:Poll plus ecs:StartTelemetrySession on ecs-telemetry.",
+        remediation="Attach a policy written with json.dumps; name principals (or limit them with "
+        "aws:PrincipalAccount), actions and resources; allow ecs:Poll on ecs-agent and ecs:Poll plus "
+        "ecs:StartTelemetrySession on ecs-telemetry.",
     ),
     stack_policy(
         name="no-duplicate-private-dns-endpoints",

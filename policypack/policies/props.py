@@ -7,6 +7,7 @@ either a value of the asked type, ``UNKNOWN``, or a default for missing and mist
 """
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -66,17 +67,33 @@ def _is_unknown_raw(value: object) -> bool:
     return type(value).__name__ == "Unknown" and type(value).__module__.startswith("pulumi")
 
 
+# Deeper than any real resource property (IAM documents nest about 6 levels); a deeper value is read
+# as UNKNOWN. A cap keeps every walk over plain values (here, parse_json, the stack model's string
+# search) far from Python's recursion limit without rewriting each of them as a loop.
+MAX_DEPTH: Final = 64
+
+
 def plain(value: object) -> Any:
-    """A deep copy of ``value`` in plain dicts and lists, with every unknown as ``UNKNOWN``."""
+    """A deep copy of ``value`` in plain dicts and lists, with every unknown as ``UNKNOWN``.
+
+    Containers nested deeper than ``MAX_DEPTH`` levels become ``UNKNOWN``: no policy can read them,
+    and the result is shallow enough for any recursive walk.
+    """
+    return _plain(value, 0)
+
+
+def _plain(value: object, depth: int) -> Any:
     if value is UNKNOWN or _is_unknown_raw(value):
         return UNKNOWN
     if isinstance(value, str | bytes | int | float | bool) or value is None:
         return value
+    if depth >= MAX_DEPTH and isinstance(value, Mapping | Sequence):
+        return UNKNOWN
     if isinstance(value, Mapping):
         result: dict[str, Any] = {}
         for key in list(value):
             try:
-                result[str(key)] = plain(value[key])
+                result[str(key)] = _plain(value[key], depth + 1)
             except UnknownValueError:
                 result[str(key)] = UNKNOWN
             except Exception:  # a broken mapping: treat the entry as absent
@@ -86,7 +103,7 @@ def plain(value: object) -> Any:
         items: list[Any] = []
         for index in range(len(value)):
             try:
-                items.append(plain(value[index]))
+                items.append(_plain(value[index], depth + 1))
             except UnknownValueError:
                 items.append(UNKNOWN)
             except Exception:
@@ -94,7 +111,7 @@ def plain(value: object) -> Any:
         return items
     inner = getattr(value, "value", None)  # pulumi_policy.Secret
     if type(value).__name__ == "Secret" and inner is not None:
-        return plain(inner)
+        return _plain(inner, depth)
     return value
 
 
@@ -132,8 +149,15 @@ def as_bool(value: object) -> "bool | Unknown | None":
     return None
 
 
+_DECIMAL = re.compile(r"-?[0-9]+")
+
+
 def as_int(value: object) -> "int | Unknown | None":
-    """Integers, also as floats (policy config and Struct numbers) and numeric strings."""
+    """Integers, also as floats (policy config and Struct numbers) and decimal strings.
+
+    A string counts only as ASCII digits with at most one leading '-': "443", "-1". Anything else
+    ("+443", " 4 43", "--443", Unicode digits such as "²" or "٢" that ``str.isdigit`` accepts) is None.
+    """
     if is_unknown(value):
         return UNKNOWN
     if isinstance(value, bool):
@@ -142,8 +166,11 @@ def as_int(value: object) -> "int | Unknown | None":
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        try:
+            return int(value)
+        except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+            return None
     return None
 
 

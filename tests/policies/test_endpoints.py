@@ -71,6 +71,72 @@ def test_partner_service_names_are_ignored():
     assert run("endpoint-same-region", builder).messages == []
 
 
+def test_customer_privatelink_service_in_another_region_is_not_judged_as_an_aws_service():
+    builder, vpc = _stack("ca-west-1")
+    builder.endpoint(
+        vpc, "x", name="partner", serviceName="com.amazonaws.vpce.ca-west-1.vpce-svc-0123456789abcdef0"
+    )
+    builder.endpoint(vpc, "x", name="mrap", serviceName="com.amazonaws.s3-global.accesspoint")
+    assert run("endpoint-same-region", builder).messages == []
+    # A real AWS service of another Region still is.
+    builder.endpoint(vpc, "logs", service_region="us-east-1", name="copied-logs")
+    assert run("endpoint-same-region", builder).messages == [
+        "Delete VPC endpoint 'copied-logs' and create one for com.amazonaws.ca-west-1.logs instead (C3): its "
+        "service com.amazonaws.us-east-1.logs belongs to us-east-1, but the endpoint is in ca-west-1 and "
+        "endpoints do not serve requests for another Region (a leftover of a template copied from another "
+        "Region?)."
+    ]
+
+
+# --- endpoint-service-name-known (C1, C6-C9) -------------------------------------------------------
+
+
+def test_near_miss_of_an_ecs_service_name_names_the_right_one():
+    builder, vpc = _stack()
+    endpoint = builder.endpoint(vpc, "ecs.agent", name="x")
+    outcome = run("endpoint-service-name-known", builder)
+    assert outcome.messages == [
+        "Use the service name com.amazonaws.us-east-1.ecs-agent for VPC endpoint 'x' (C1): "
+        "com.amazonaws.us-east-1.ecs.agent is not a service AWS offers, so creating the endpoint fails."
+    ]
+    assert outcome.urns == [endpoint.urn]
+
+
+def test_confusions_name_the_services_meant_for_the_endpoints_region():
+    builder, vpc = _stack("cn-north-1")
+    builder.endpoint(vpc, "ecs-sc", service_region="cn-north-1", name="sc")
+    builder.endpoint(vpc, "ecr", service_region="cn-north-1", name="ecr")
+    builder.endpoint(vpc, "ecr_api", service_region="cn-north-1", name="api")
+    builder.endpoint(vpc, "cloudwatch-logs", service_region="cn-north-1", name="logs")
+    builder.endpoint(vpc, "secretmanager", service_region="cn-north-1", name="secrets")
+    assert run("endpoint-service-name-known", builder).messages == [
+        "Use the service name com.amazonaws.cn-north-1.ecs-agent for VPC endpoint 'sc' (C9): "
+        "com.amazonaws.cn-north-1.ecs-sc is not a service AWS offers, so creating the endpoint fails. "
+        "Service Connect has no endpoint of its own; its Envoy proxy uses ecs-agent.",
+        "Use the service names cn.com.amazonaws.cn-north-1.ecr.api and cn.com.amazonaws.cn-north-1.ecr.dkr "
+        "for VPC endpoint 'ecr' (C6): com.amazonaws.cn-north-1.ecr is not a service AWS offers, so creating "
+        "the endpoint fails. ECR is served by two endpoints, one per name.",
+        "Use the service name cn.com.amazonaws.cn-north-1.ecr.api for VPC endpoint 'api' (C6): "
+        "com.amazonaws.cn-north-1.ecr_api is not a service AWS offers, so creating the endpoint fails.",
+        "Use the service name com.amazonaws.cn-north-1.logs for VPC endpoint 'logs' (C8): "
+        "com.amazonaws.cn-north-1.cloudwatch-logs is not a service AWS offers, so creating the endpoint "
+        "fails.",
+        "Use the service name com.amazonaws.cn-north-1.secretsmanager for VPC endpoint 'secrets' (C7): "
+        "com.amazonaws.cn-north-1.secretmanager is not a service AWS offers, so creating the endpoint "
+        "fails.",
+    ]
+
+
+def test_real_services_and_partner_names_are_never_taken_for_near_misses():
+    builder, vpc = _stack()
+    for key in ("eks", "ecr.api", "ecr.dkr", "ssm", "sms", "ecs", "s3", "logs", "ssmmessages", "ecs-fips"):
+        builder.endpoint(vpc, key)
+    builder.endpoint(vpc, "x", name="partner", serviceName="com.amazonaws.vpce.us-east-1.vpce-svc-0ecsagent")
+    builder.endpoint(vpc, "x", name="unknown", serviceName=UNKNOWN)
+    outcome = run("endpoint-service-name-known", builder)
+    assert (outcome.messages, outcome.notes) == ([], [])
+
+
 # --- endpoint-private-dns (C4) ---------------------------------------------------------------------
 
 
@@ -136,9 +202,8 @@ def _policy_doc(*statements: dict) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-def test_endpoint_without_policy_or_with_a_narrow_one_passes():
+def test_endpoint_with_a_narrow_policy_passes():
     builder, vpc = _stack()
-    builder.endpoint(vpc, "ecr.api")
     builder.endpoint(
         vpc,
         "ecs-telemetry",
@@ -151,7 +216,178 @@ def test_endpoint_without_policy_or_with_a_narrow_one_passes():
             }
         ),
     )
+    # Our program's restrictToAccount policy: the service's own actions, for the account's principals.
+    builder.endpoint(
+        vpc,
+        "logs",
+        policy=_policy_doc(
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": ["logs:*"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:PrincipalAccount": "123456789012"}},
+            }
+        ),
+    )
     assert run("endpoint-policy-valid", builder).messages == []
+
+
+def test_endpoint_without_any_policy_allows_everything():
+    builder, vpc = _stack()
+    endpoint = builder.endpoint(vpc, "ecr.api")
+    builder.endpoint(vpc, "s3")
+    outcome = run("endpoint-policy-valid", builder)
+    assert outcome.messages == [
+        "Attach an endpoint policy to VPC endpoint 'dev-ecr-api' (C12): without one the endpoint allows "
+        "every action of every principal on every resource of ecr.api; allow only the actions the workload "
+        "needs, for principals of your account (aws:PrincipalAccount).",
+        "Attach an endpoint policy to VPC endpoint 'dev-s3' (C12): without one the endpoint allows every "
+        "action of every principal on every resource of s3; allow only the actions the workload needs, for "
+        "principals of your account (aws:PrincipalAccount).",
+    ]
+    assert outcome.urns[0] == endpoint.urn
+
+
+def test_endpoint_with_a_separate_policy_resource_has_a_policy():
+    builder, vpc = _stack()
+    endpoint = builder.endpoint(vpc, "ecr.api")
+    narrow = _policy_doc(
+        {"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Resource": "*"}
+    )
+    builder.add(
+        "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+        "dev-ecr-api-policy",
+        {"vpcEndpointId": UNKNOWN, "policy": narrow},
+        {"vpcEndpointId": [endpoint]},
+    )
+    assert run("endpoint-policy-valid", builder).messages == []
+
+
+def test_separate_policy_resource_of_unknown_target_makes_a_missing_policy_a_note():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "ecr.api")
+    narrow = _policy_doc(
+        {"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", "Resource": "*"}
+    )
+    builder.add(
+        "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "p", {"vpcEndpointId": UNKNOWN, "policy": narrow}
+    )
+    outcome = run("endpoint-policy-valid", builder)
+    assert (outcome.messages, outcome.notes) == (
+        [],
+        [
+            "Whether an aws:ec2/vpcEndpointPolicy gives VPC endpoint 'dev-ecr-api' a policy is not known yet "
+            "(C12)."
+        ],
+    )
+
+
+def test_separate_policy_resource_without_a_document_is_the_default_full_access():
+    builder, vpc = _stack()
+    endpoint = builder.endpoint(vpc, "ecr.api")
+    builder.add(
+        "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy",
+        "dev-ecr-api-policy",
+        {"vpcEndpointId": UNKNOWN},
+        {"vpcEndpointId": [endpoint]},
+    )
+    assert run("endpoint-policy-valid", builder).messages == [
+        "Give the endpoint policy 'dev-ecr-api-policy' a policy document (C12): without one its endpoint "
+        "gets AWS's default policy, which allows every action of every principal on every resource."
+    ]
+
+
+def test_partner_and_customer_endpoints_are_not_judged_by_c12():
+    builder, vpc = _stack()
+    partner = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+    builder.endpoint(vpc, "x", name="partner", serviceName=partner)
+    builder.endpoint(
+        vpc,
+        "x",
+        name="partner-open",
+        serviceName=partner,
+        policy=_policy_doc({"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}),
+    )
+    assert run("endpoint-policy-valid", builder).messages == []
+
+
+def test_allow_all_with_a_condition_limits_who_not_what():
+    builder, vpc = _stack()
+    account = {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}
+    builder.endpoint(
+        vpc,
+        "logs",
+        policy=_policy_doc(
+            {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*", "Condition": account}
+        ),
+    )
+    # Every action, but on named resources only: the condition and the resources both narrow it.
+    builder.endpoint(
+        vpc,
+        "secretsmanager",
+        policy=_policy_doc(
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "*",
+                "Resource": "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/*",
+                "Condition": account,
+            }
+        ),
+    )
+    assert run("endpoint-policy-valid", builder).messages == [
+        "Narrow statement 0 of the endpoint policy of 'dev-logs' (C12): it allows every action on every "
+        "resource to every principal its condition admits; the condition limits who, not what, so name the "
+        "actions and resources the workload needs."
+    ]
+
+
+def test_not_action_in_an_allow_statement_is_reported():
+    builder, vpc = _stack()
+    builder.endpoint(
+        vpc,
+        "logs",
+        policy=_policy_doc(
+            {"Effect": "Deny", "Principal": "*", "NotAction": "logs:PutLogEvents", "Resource": "*"},
+            {"Effect": "Allow", "Principal": "*", "NotAction": "logs:DeleteLogGroup", "Resource": "*"},
+        ),
+    )
+    assert run("endpoint-policy-valid", builder).messages == [
+        "Replace NotAction in statement 1 of the endpoint policy of 'dev-logs' with the list of actions the "
+        "workload needs (C12): an Allow with NotAction allows every action it does not name, including every "
+        "action added later."
+    ]
+
+
+def test_unconditioned_service_wide_action_for_everyone_is_reported():
+    builder, vpc = _stack()
+    # What our own program emits with restrictToAccount false.
+    builder.endpoint(
+        vpc,
+        "logs",
+        policy=_policy_doc(
+            {"Sid": "AllowLogs", "Effect": "Allow", "Principal": "*", "Action": ["logs:*"], "Resource": "*"}
+        ),
+    )
+    # A named principal narrows it.
+    builder.endpoint(
+        vpc,
+        "ecr.api",
+        policy=_policy_doc(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:role/app"},
+                "Action": "ecr:*",
+                "Resource": "*",
+            }
+        ),
+    )
+    assert run("endpoint-policy-valid", builder).messages == [
+        "Narrow statement 0 of the endpoint policy of 'dev-logs' (C12): it allows logs:* on every resource "
+        "to every principal of any account; add a condition such as aws:PrincipalAccount, or name the "
+        "principals, actions and resources the workload needs."
+    ]
 
 
 def test_invalid_json_allow_all_and_missing_agent_actions_are_reported():

@@ -9,12 +9,13 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pulumi_policy import EnforcementLevel
 
 from policies import POLICIES
 from tests.policies.builder import UNKNOWN, StackBuilder, run
 from tests.policies.scenarios import Private, container, private_vpc
 
-MANDATORY = [policy.name for policy in POLICIES if policy.enforcement_level.value == "mandatory"]
+MANDATORY = [policy.name for policy in POLICIES if policy.enforcement_level is EnforcementLevel.MANDATORY]
 REQUIREMENTS = (
     "ecs-endpoints-for-ec2",
     "ecr-endpoints-for-private-images",

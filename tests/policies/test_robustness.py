@@ -7,6 +7,7 @@ still be a full sentence that cites a consideration.
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +22,9 @@ from pulumi_policy.proxy import (
 )
 
 from policies import POLICIES, model
+from sandbox.analyzer import PolicyPackProcess
+from sandbox.program import RecordedResource
+from tests.corpus import PACK_DIR
 from tests.policies.builder import UNKNOWN, StackBuilder, run
 from tests.policies.scenarios import container, private_vpc, with_internet
 
@@ -68,28 +72,52 @@ INTERESTING = [
 ]  # fmt: skip
 
 
+# Values no provider sends but a program or a broken engine might: Unicode digits, signs and spaces in
+# numbers, more digits than int() converts, non-finite floats, bytes.
+ODD: list[Any] = [
+    "²", "٢", "--443", "+443", " 4 43", "443 ", "9" * 5000, 10**40, -(10**40), float("nan"),
+    float("inf"), float("-inf"), b"443", b"\xff",
+]  # fmt: skip
+
+
 def json_text(value: Any) -> str:
     return json.dumps(value, default=str)
+
+
+def nested(depth: int, leaf: Any) -> Any:
+    """``leaf`` inside ``depth`` levels of alternating objects and lists."""
+    for level in range(depth):
+        leaf = [leaf] if level % 2 else {"Statement": leaf}
+    return leaf
 
 
 scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(2**40), max_value=2**40),
-    st.floats(allow_nan=True),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=12),
+    st.text(alphabet=st.characters(categories=["Nd", "No", "Zs"]), max_size=4),  # Unicode digits, spaces
+    st.binary(max_size=4),
     st.sampled_from(INTERESTING),
+    st.sampled_from(ODD),
 )
-values = st.recursive(
-    scalars,
-    lambda children: st.one_of(
-        st.lists(children, max_size=4),
-        st.dictionaries(st.sampled_from(KEYS), children, max_size=5),
-        st.builds(
-            lambda v: json.dumps(v, default=str), st.lists(st.dictionaries(st.sampled_from(KEYS), children))
+deep = st.builds(nested, st.integers(60, 250), st.sampled_from(INTERESTING + ODD))
+values = (
+    st.recursive(
+        scalars,
+        lambda children: st.one_of(
+            st.lists(children, max_size=4),
+            st.dictionaries(st.sampled_from(KEYS), children, max_size=5),
+            st.builds(
+                lambda v: json.dumps(v, default=str),
+                st.lists(st.dictionaries(st.sampled_from(KEYS), children)),
+            ),
         ),
-    ),
-    max_leaves=12,
+        max_leaves=12,
+    )
+    | deep
 )
 resource_specs = st.lists(
     st.tuples(
@@ -195,6 +223,41 @@ def test_no_policy_raises_on_mutated_realistic_stacks():
     assert totals["violations"] > 0 and totals["notes"] > 0  # the mutations reach the policies' logic
 
 
+def _raw(value: Any) -> Any:
+    """The SDK proxy's own data, as plain dicts and lists."""
+    if isinstance(value, Mapping | Sequence) and not isinstance(value, str | bytes):
+        target: Any = value["__target"]  # type: ignore[call-overload]  # the SDK proxies' way to their data
+        if isinstance(target, dict):
+            return {key: _raw(item) for key, item in target.items()}
+        return [_raw(item) for item in target]
+    return value
+
+
+def _numbers_replaced(value: Any, odd: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _numbers_replaced(item, odd) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_numbers_replaced(item, odd) for item in value]
+    return odd if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+def _realistic_with(replace: Any) -> StackBuilder:
+    builder = _realistic("us-east-1")
+    for resource in builder.resources:
+        props = resource.props["__target"]
+        for key in list(props):
+            props[key] = unknown_checking_proxy({"v": replace(_raw(props[key]))})["__target"]["v"]
+    return builder
+
+
+def test_no_policy_raises_on_odd_numbers_or_deep_nesting_in_a_realistic_stack():
+    """Each odd value in place of every number (ports, counts) of a realistic stack, then every
+    property nested 250 levels deep."""
+    for odd in ODD:
+        _run_all(_realistic_with(lambda value, odd=odd: _numbers_replaced(value, odd)), {})
+    _run_all(_realistic_with(lambda value: nested(250, value)), {})
+
+
 def test_no_policy_raises_on_any_input():
     totals = {"stacks": 0, "violations": 0, "notes": 0}
 
@@ -216,3 +279,73 @@ def test_no_policy_raises_on_any_input():
     check()
     print(f"robustness: {totals} over {len(POLICIES)} policies")
     assert totals["stacks"] >= EXAMPLES
+
+
+GRPC_PROJECT, GRPC_STACK = "odd", "test"
+
+
+def _recorded(name: str, type_: str, inputs: dict[str, Any], id_: str) -> RecordedResource:
+    return RecordedResource(
+        urn=f"urn:pulumi:{GRPC_STACK}::{GRPC_PROJECT}::{type_}::{name}",
+        type=type_,
+        name=name,
+        custom=True,
+        parent=f"urn:pulumi:{GRPC_STACK}::{GRPC_PROJECT}::pulumi:pulumi:Stack::{GRPC_PROJECT}-{GRPC_STACK}",
+        provider="",
+        dependencies=[],
+        property_dependencies={},
+        inputs=inputs,
+        id=id_,
+        outputs={**inputs, "id": id_},
+    )
+
+
+def test_odd_values_pass_through_the_packs_grpc_interface():
+    """Analyze and AnalyzeStack answer, as the CLI calls them, for resources with odd ports and
+    properties nested 200 levels deep (from about 240 levels the SDK's own protobuf-to-dict conversion
+    runs out of stack before any policy runs)."""
+    vpc = _recorded(
+        "odd-vpc",
+        "aws:ec2/vpc:Vpc",
+        {"cidrBlock": "10.0.0.0/16", "enableDnsSupport": True, "enableDnsHostnames": True},
+        "vpc-1",
+    )
+    subnet = _recorded(
+        "odd-subnet", "aws:ec2/subnet:Subnet", {"vpcId": "vpc-1", "cidrBlock": "10.0.1.0/24"}, "s-1"
+    )
+    rule = {"protocol": "tcp", "fromPort": "²", "toPort": "--443", "cidrBlocks": ["10.0.0.0/16"]}
+    group = _recorded(
+        "odd-sg",
+        "aws:ec2/securityGroup:SecurityGroup",
+        {
+            "vpcId": "vpc-1",
+            "ingress": [rule, {**rule, "fromPort": "٢", "toPort": " 4 43"}],
+            "tags": nested(200, "x"),
+        },
+        "sg-1",
+    )
+    endpoint = _recorded(
+        "odd-logs",
+        "aws:ec2/vpcEndpoint:VpcEndpoint",
+        {
+            "vpcId": "vpc-1",
+            "serviceName": "com.amazonaws.us-east-1.logs",
+            "vpcEndpointType": "Interface",
+            "privateDnsEnabled": True,
+            "subnetIds": ["s-1"],
+            "securityGroupIds": ["sg-1"],
+            "policy": json.dumps(nested(300, {"Effect": "Allow"})),
+            "tags": nested(200, "+443"),
+        },
+        "vpce-1",
+    )
+    config = {"aws:region": "us-east-1"}
+    resources = [vpc, subnet, group, endpoint]
+    with PolicyPackProcess(PACK_DIR, project=GRPC_PROJECT, stack=GRPC_STACK, config=config) as client:
+        client.configure_stack(project=GRPC_PROJECT, stack=GRPC_STACK, config=config)
+        client.configure({})
+        assert [d.policy_name for d in client.analyze(group, resources)] == []
+        assert [d.policy_name for d in client.analyze(endpoint, resources)] == ["endpoint-policy-valid"]
+        # The unreadable ports admit nothing, so the endpoint's group does not admit 443 (C5).
+        found = {(d.policy_name, d.urn.rsplit("::", 1)[-1]) for d in client.analyze_stack(resources)}
+        assert found == {("endpoint-security-group-https", "odd-logs")}
