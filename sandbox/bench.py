@@ -2,8 +2,12 @@
 
 1. Time to verdict: ``python -m sandbox preview --stack dev|prod`` as a subprocess (warm venv), wall
    time and peak RSS, median of several runs.
-2. Pack throughput over the real gRPC interface: Analyze per resource (median, p95), AnalyzeStack
-   for synthetic stacks of 50, 500 and 2,000 resources (copies of the dev stack, ``fleet.replicate``).
+2. Pack throughput over the real gRPC interface: Analyze per resource (median, p95); AnalyzeStack
+   for synthetic stacks of 50, 500, 1,000, 2,000 and 10,000 resources of the dev (Fargate) and the
+   prod (EC2) shape (copies of the recorded stack, ``fleet.replicate``), each printed as
+   ``AnalyzeStack <N> resources (<dev|prod>): median <X> s`` as it is measured, then the growth
+   time(10000)/time(1000) of each shape (issue 9); and one VPC with 1,000 interface endpoints, each
+   with a security group and ingress rule of its own (``fleet.crowd_endpoints``).
 3. Scale: the fleet program (``sandbox/fleet_program``, N stamps of the dev stack's shape) through
    the sandbox preview with the policy pack, each N in a fresh process so its peak RSS is its own.
 
@@ -26,10 +30,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .analyzer import AnalyzerClient, PolicyPackProcess, StackContext, analyze_stack_request, engine_resources
-from .fleet import replicate
+from .analyzer import (
+    AnalyzerClient,
+    Diagnostic,
+    PolicyPackProcess,
+    StackContext,
+    analyze_stack_request,
+    engine_resources,
+)
+from .fleet import crowd_endpoints, replicate
 from .preview import preview_stack
-from .program import Recording, run_program
+from .program import RecordedResource, Recording, run_program
 from .stackconfig import StackConfig, load_stack_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +48,9 @@ FLEET_DIR = Path(__file__).resolve().parent / "fleet_program"
 FLEET_PROJECT = "ecs-privatelink-fleet"
 PACK_DIR = PROJECT_ROOT / "policypack"
 MIB = 1024 * 1024
+STACK_SIZES = [50, 500, 1000, 2000, 10000]
+GROWTH_SIZES = (1000, 10000)  # issue 9: time(10000)/time(1000) <= 12
+CROWDED_ENDPOINTS = 1000
 
 
 @dataclass
@@ -129,7 +143,7 @@ def _pack(recording: Recording) -> Iterator[AnalyzerClient]:
         yield client
 
 
-def bench_pack(rounds: int, sizes: list[int], stack_runs: dict[int, int]) -> list[Figure]:
+def bench_analyze(rounds: int) -> list[Figure]:
     figures = []
     # Analyze: every resource the engine sends for the dev and prod previews, ``rounds`` times over.
     samples: list[float] = []
@@ -149,29 +163,75 @@ def bench_pack(rounds: int, sizes: list[int], stack_runs: dict[int, int]) -> lis
     figures.append(Figure("pack throughput", "Analyze per resource: p95", percentile(samples, 0.95) * 1e3,
                           "ms", 2.0, calls))  # fmt: skip
 
-    # AnalyzeStack: copies of the dev stack with every value known (the heavier case, as in `up`).
-    base = _record("dev", preview=False)
-    context = StackContext(base.project, base.stack, dict(base.config))
-    with _pack(base) as client:
-        for size in sizes:
-            resources = replicate(base.resources, size)
-            times: list[float] = []
-            build: list[float] = []
-            for _ in range(stack_runs.get(size, 3)):
-                start = time.perf_counter()
-                analyze_stack_request(resources, context)  # the request alone: our share of the call
-                build.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                diagnostics = client.analyze_stack(resources)
-                times.append(time.perf_counter() - start)
-            detail = {
-                "runs_s": [round(t, 4) for t in times],
-                "request_build_s": round(statistics.median(build), 4),
-                "diagnostics": len(diagnostics),
-            }
-            target = 1.0 if size == 2000 else None
-            figures.append(Figure("pack throughput", f"AnalyzeStack {size} resources: median",
-                                  statistics.median(times), "s", target, detail))  # fmt: skip
+    return figures
+
+
+def stack_line(size: int, shape: str, median: float) -> str:
+    """How the bench reports one AnalyzeStack measurement (one line per stack, as issue 9 asks)."""
+    return f"AnalyzeStack {size} resources ({shape}): median {median:.3f} s"
+
+
+def growth_line(shape: str, ratio: float) -> str:
+    return f"AnalyzeStack growth time({GROWTH_SIZES[1]})/time({GROWTH_SIZES[0]}) ({shape}): {ratio:.2f}"
+
+
+def _time_analyze_stack(
+    client: AnalyzerClient, resources: list[RecordedResource], context: StackContext, runs: int
+) -> tuple[float, dict[str, Any]]:
+    times: list[float] = []
+    build: list[float] = []
+    diagnostics: list[Diagnostic] = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        analyze_stack_request(resources, context)  # the request alone: our share of the call
+        build.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        diagnostics = client.analyze_stack(resources)
+        times.append(time.perf_counter() - start)
+    detail = {
+        "runs_s": [round(t, 4) for t in times],
+        "request_build_s": round(statistics.median(build), 4),
+        "diagnostics": len(diagnostics),
+        "mandatory": sum(1 for d in diagnostics if d.enforcement_level == "mandatory"),
+    }
+    return statistics.median(times), detail
+
+
+def bench_analyze_stack(sizes: list[int], stack_runs: dict[int, int], crowd: int | None) -> list[Figure]:
+    """AnalyzeStack over copies of the dev (Fargate) and prod (EC2) stacks, every value known (as in `up`)."""
+    figures = []
+    for shape in ("dev", "prod"):
+        base = _record(shape, preview=False)
+        context = StackContext(base.project, base.stack, dict(base.config))
+        medians: dict[int, float] = {}
+        with _pack(base) as client:
+            for size in sizes:
+                median, detail = _time_analyze_stack(
+                    client, replicate(base.resources, size), context, stack_runs.get(size, 3)
+                )
+                medians[size] = median
+                print(stack_line(size, shape, median), flush=True)
+                target = (
+                    1.0
+                    if (size, shape) == (2000, "dev")
+                    else 10.0
+                    if (size, shape) == (10000, "prod")
+                    else None
+                )
+                figures.append(Figure("pack throughput", f"AnalyzeStack {size} resources ({shape}): median",
+                                      median, "s", target, detail))  # fmt: skip
+            if crowd is not None and shape == "dev":
+                resources = crowd_endpoints(base.resources, crowd)
+                median, detail = _time_analyze_stack(client, resources, context, 3)
+                name = f"AnalyzeStack {len(resources)} resources (one VPC, {crowd} interface endpoints)"
+                print(f"{name}: median {median:.3f} s", flush=True)
+                figures.append(Figure("pack throughput", f"{name}: median", median, "s", None, detail))
+        small, large = GROWTH_SIZES
+        if small in medians and large in medians:
+            ratio = medians[large] / medians[small]
+            print(growth_line(shape, ratio), flush=True)
+            name = f"AnalyzeStack growth time({large})/time({small}) ({shape})"
+            figures.append(Figure("pack throughput", name, ratio, "×", 12.0))
     return figures
 
 
@@ -299,10 +359,15 @@ def main(argv: list[str] | None = None) -> int:
     parts = args.only or ["preview", "pack", "fleet"]
     runners: dict[str, Callable[[], list[Figure]]] = {
         "preview": lambda: bench_preview(["dev", "prod"], 3 if args.quick else 7),
-        "pack": lambda: bench_pack(
-            2 if args.quick else 20,
-            [50, 500, 2000],
-            {50: 3, 500: 2, 2000: 1} if args.quick else {50: 9, 500: 5, 2000: 3},
+        "pack": lambda: (
+            bench_analyze(2 if args.quick else 20)
+            + bench_analyze_stack(
+                STACK_SIZES[:4] if args.quick else STACK_SIZES,
+                {50: 3, 500: 2, 1000: 1, 2000: 1}
+                if args.quick
+                else {50: 7, 500: 5, 1000: 3, 2000: 3, 10000: 2},
+                None if args.quick else CROWDED_ENDPOINTS,
+            )
         ),
         "fleet": lambda: bench_fleet(
             [1, 10] if args.quick else [1, 10, 50, 100],

@@ -1,8 +1,10 @@
 """Synthetic fleets for the benchmark: many private VPC stamps of the same shape as the program's.
 
 ``replicate`` copies a recorded stack k times under new names, URNs and ids (references between
-the copied resources rewritten), for AnalyzeStack at an exact resource count. The fleet *program*
-(``sandbox/fleet_program``) registers N stamps through the project's own components.
+the copied resources rewritten), for AnalyzeStack at an exact resource count. ``crowd_endpoints``
+puts many interface endpoints, each with a security group and ingress rule of its own, into the
+recorded stack's one VPC. The fleet *program* (``sandbox/fleet_program``) registers N stamps
+through the project's own components.
 """
 
 import math
@@ -11,6 +13,11 @@ from dataclasses import replace
 from typing import Any
 
 from .program import RecordedResource, mock_id
+
+VPC = "aws:ec2/vpc:Vpc"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 
 
 def _renamed_urn(urn: str, name: str) -> str:
@@ -70,3 +77,58 @@ def replicate(resources: list[RecordedResource], count: int) -> list[RecordedRes
     copies = math.ceil(count / len(resources))
     fleet = [r for index in range(copies) for r in stamp_copy(resources, f"-s{index:04d}")]
     return fleet[:count]
+
+
+def _ingress_rule(group: RecordedResource, cidr: str) -> RecordedResource:
+    """An ``aws.vpc.SecurityGroupIngressRule`` admitting TCP 443 from ``cidr`` into ``group``."""
+    name = f"{group.name}-https"
+    urn = _renamed_urn(group.urn, name).replace(group.type, INGRESS_RULE)
+    rule_id = mock_id(INGRESS_RULE, name)
+    inputs = {
+        "securityGroupId": group.id,
+        "ipProtocol": "tcp",
+        "fromPort": 443,
+        "toPort": 443,
+        "cidrIpv4": cidr,
+    }
+    return RecordedResource(
+        urn=urn,
+        type=INGRESS_RULE,
+        name=name,
+        custom=True,
+        parent=group.parent,
+        provider=group.provider,
+        dependencies=[group.urn],
+        property_dependencies={"securityGroupId": [group.urn]},
+        inputs=inputs,
+        id=rule_id,
+        outputs={**inputs, "id": rule_id, "arn": f"arn:aws:mock:::{rule_id}"},
+    )
+
+
+def crowd_endpoints(resources: list[RecordedResource], count: int) -> list[RecordedResource]:
+    """The stack plus ``count`` interface endpoints in its only VPC, each with a group and rule of its own.
+
+    Each copy of the stack's first interface endpoint gets a service name of its own
+    (``com.amazonaws.<region>.bench-service-<i>``, so no two are duplicates), its own copy of that
+    endpoint's security group without inline rules, and one ``SecurityGroupIngressRule`` for TCP 443
+    from the VPC's CIDR: the shape in which each endpoint's rules must be found among all others.
+    """
+    vpcs = [r for r in resources if r.type == VPC]
+    if len(vpcs) != 1:
+        raise ValueError(f"crowd_endpoints needs a stack with one VPC, not {len(vpcs)}")
+    endpoint = next(
+        r for r in resources if r.type == VPC_ENDPOINT and r.outputs.get("vpcEndpointType") == "Interface"
+    )
+    group_urns = set(endpoint.property_dependencies.get("securityGroupIds", []))
+    group = next(r for r in resources if r.urn in group_urns and r.type == SECURITY_GROUP)
+    region = str(endpoint.outputs["serviceName"]).split(".")[2]
+    crowd: list[RecordedResource] = []
+    for index in range(count):
+        group_copy, endpoint_copy = stamp_copy([group, endpoint], f"-e{index:04d}")
+        for values in (group_copy.inputs, group_copy.outputs):
+            values["ingress"] = []
+        service = f"com.amazonaws.{region}.bench-service-{index:04d}"
+        endpoint_copy.inputs["serviceName"] = endpoint_copy.outputs["serviceName"] = service
+        crowd += [group_copy, _ingress_rule(group_copy, str(vpcs[0].outputs["cidrBlock"])), endpoint_copy]
+    return [*resources, *crowd]

@@ -13,10 +13,12 @@ from sandbox.bench import (
     Figure,
     fleet_worker,
     format_table,
+    growth_line,
     percentile,
     run_child,
+    stack_line,
 )
-from sandbox.fleet import replicate, stamp_copy
+from sandbox.fleet import crowd_endpoints, replicate, stamp_copy
 from sandbox.program import ProgramError, Recording, run_program
 from sandbox.stackconfig import load_stack_config
 
@@ -118,3 +120,31 @@ def test_run_child_reports_the_exit_code_output_and_memory():
     assert child.returncode == 3
     assert json.loads(child.stdout) == {"ok": 1}
     assert child.max_rss_bytes > 0
+
+
+def test_the_analyze_stack_lines_have_the_form_issue_9_asks_for():
+    assert stack_line(10000, "prod", 7.25) == "AnalyzeStack 10000 resources (prod): median 7.250 s"
+    assert stack_line(50, "dev", 0.0414) == "AnalyzeStack 50 resources (dev): median 0.041 s"
+    assert growth_line("dev", 10.456) == "AnalyzeStack growth time(10000)/time(1000) (dev): 10.46"
+
+
+def test_crowded_endpoints_share_the_one_vpc_each_with_a_group_and_rule_of_its_own():
+    base = dev().resources
+    resources = crowd_endpoints(base, 3)
+    assert len(resources) == len(base) + 9
+    assert len({r.urn for r in resources}) == len(resources)
+    vpc = next(r for r in base if r.type == "aws:ec2/vpc:Vpc")
+    added = resources[len(base) :]
+    assert [r.type.rsplit(":", 1)[-1] for r in added[:3]] == [
+        "SecurityGroup",
+        "SecurityGroupIngressRule",
+        "VpcEndpoint",
+    ]
+    for index in range(3):
+        group, rule, endpoint = added[3 * index : 3 * index + 3]
+        assert group.outputs["ingress"] == [] and group.outputs["vpcId"] == vpc.id
+        assert rule.outputs["securityGroupId"] == group.id and rule.outputs["cidrIpv4"] == "10.0.0.0/16"
+        assert rule.property_dependencies == {"securityGroupId": [group.urn]}
+        assert endpoint.outputs["securityGroupIds"] == [group.id]
+        assert endpoint.outputs["vpcId"] == vpc.id
+        assert endpoint.outputs["serviceName"] == f"com.amazonaws.us-east-1.bench-service-{index:04d}"

@@ -60,15 +60,22 @@ def _is_amazon_dns(server: str, vpc: Resource) -> bool:
 
 
 def _has_inbound_resolver(stack: Stack, vpc: Resource) -> bool:
-    for resolver in stack.of_type(RESOLVER_ENDPOINT):
-        if str(as_str(resolver.get("direction"))).upper() != "INBOUND":
-            continue
-        members = stack.refs(resolver, "ipAddresses", SUBNET) + stack.refs(
-            resolver, "securityGroupIds", SECURITY_GROUP
-        )
-        if any(vpc_of(stack, member) is vpc for member in members):
-            return True
-    return False
+    def vpcs_with_inbound_resolver() -> set[Resource]:
+        found: set[Resource] = set()
+        for resolver in stack.of_type(RESOLVER_ENDPOINT):
+            if str(as_str(resolver.get("direction"))).upper() != "INBOUND":
+                continue
+            members = stack.refs(resolver, "ipAddresses", SUBNET) + stack.refs(
+                resolver, "securityGroupIds", SECURITY_GROUP
+            )
+            found.update(
+                owner
+                for owner in (vpc_of(stack, member) for member in members)
+                if isinstance(owner, Resource)
+            )
+        return found
+
+    return vpc in stack.memo("vpcs-with-inbound-resolver", vpcs_with_inbound_resolver)
 
 
 def check_vpc_dhcp_amazon_dns(stack: Stack, settings: Settings, report: Report) -> None:

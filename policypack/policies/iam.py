@@ -83,12 +83,9 @@ def _role_documents(stack: Stack, role: Resource) -> _RoleDocuments:
     managed = strings(role.get("managedPolicyArns"))
     for arn in [managed] if is_unknown(managed) else managed:
         documents.add_managed(arn)
-    for role_policy in stack.of_type(IAM_ROLE_POLICY):
-        if role in stack.refs(role_policy, "role", IAM_ROLE):
-            documents.add(f"role policy {role_policy.label}", role_policy.get("policy"))
-    for attachment in stack.of_type(IAM_ROLE_POLICY_ATTACHMENT):
-        if role not in stack.refs(attachment, "role", IAM_ROLE):
-            continue
+    for role_policy in stack.referrers(role, "role", IAM_ROLE_POLICY):
+        documents.add(f"role policy {role_policy.label}", role_policy.get("policy"))
+    for attachment in stack.referrers(role, "role", IAM_ROLE_POLICY_ATTACHMENT):
         attached = stack.refs(attachment, "policyArn", IAM_POLICY)
         for policy in attached:
             documents.add(f"policy {policy.label}", policy.get("policy"))
@@ -100,10 +97,10 @@ def _role_documents(stack: Stack, role: Resource) -> _RoleDocuments:
 def check_ecr_pull_restricted_to_vpc(stack: Stack, settings: Settings, report: Report) -> None:
     if not any(endpoint.key in ("ecr.api", "ecr.dkr") for endpoint in endpoints(stack, settings)):
         return  # pulls go to ECR's public endpoint: there is no endpoint or VPC to restrict them to
-    roles: list[Resource] = []
+    roles: dict[Resource, None] = {}  # in stack order, once each
     for task in stack.of_type(ECS_TASK_DEFINITION):
         if task_features(task, stack).private_ecr_images.state is True:
-            roles += [role for role in stack.refs(task, "executionRoleArn", IAM_ROLE) if role not in roles]
+            roles.update(dict.fromkeys(stack.refs(task, "executionRoleArn", IAM_ROLE)))
     for role in roles:
         documents = _role_documents(stack, role)
         open_pulls = [

@@ -49,13 +49,10 @@ def _check_image(resource: Resource, image_prop: str, settings: Settings, report
 
 
 def check_ecs_agent_version(stack: Stack, settings: Settings, report: Report) -> None:
-    templates: list[Resource] = []
+    templates: dict[Resource, None] = {}  # in the order found, once each
     for group in ecs_container_instance_groups(stack):
-        for template in stack.refs(group, "launchTemplate", LAUNCH_TEMPLATE) + stack.refs(
-            group, "mixedInstancesPolicy", LAUNCH_TEMPLATE
-        ):
-            if template not in templates:
-                templates.append(template)
+        templates.update(dict.fromkeys(stack.refs(group, "launchTemplate", LAUNCH_TEMPLATE)))
+        templates.update(dict.fromkeys(stack.refs(group, "mixedInstancesPolicy", LAUNCH_TEMPLATE)))
     for template in templates:
         _check_image(template, "imageId", settings, report)
     for instance in stack.of_type(EC2_INSTANCE):

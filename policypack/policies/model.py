@@ -145,6 +145,8 @@ class Stack:
         self._by_type: dict[str, list[Resource]] = {}
         self._by_identifier: dict[str, list[Resource]] = {}
         self._memo: dict[Hashable, Any] = {}
+        self._referrers: dict[tuple[str, tuple[str, ...]], dict[Resource, list[Resource]]] = {}
+        self._upstream: dict[str, frozenset[str]] = {}
         for resource in self.resources:
             self._by_type.setdefault(resource.type, []).append(resource)
             for key in _IDENTIFYING_PROPS:
@@ -186,18 +188,6 @@ class Stack:
                     found.append(dependency)
         return found
 
-    def referrers(self, target: Resource, prop: str, *types: str) -> list[Resource]:
-        """Resources of ``types`` whose ``prop`` points at ``target`` (the inverse of ``refs``)."""
-
-        def index() -> dict[str, list[Resource]]:
-            found: dict[str, list[Resource]] = {}
-            for resource in self.of_type(*types):
-                for referenced in self.refs(resource, prop, *self._by_type):
-                    found.setdefault(referenced.urn, []).append(resource)
-            return found
-
-        return self.memo(("referrers", prop, types), index).get(target.urn, [])
-
     def find(self, identifier: str, *types: str) -> list[Resource]:
         """Resources of ``types`` whose id, ARN or name is ``identifier``."""
         return [resource for resource in self._by_identifier.get(identifier, []) if resource.type in types]
@@ -212,21 +202,65 @@ class Stack:
         value = resource.get(prop, *path)
         return value is UNKNOWN or (isinstance(value, list) and any(item is UNKNOWN for item in value))
 
+    def referrers(self, target: Resource, prop: str, *types: str) -> list[Resource]:
+        """Resources of ``types`` whose ``prop`` points at ``target`` (the inverse of ``refs``), indexed once.
+
+        Equal to ``[r for r in self.of_type(*types) if target in self.refs(r, prop, target.type)]``;
+        the index of each (``prop``, ``types``) is built on first use, in one pass over those types.
+        """
+        index = self._referrers.get((prop, types))
+        if index is None:
+            index = {}
+            for resource in self.of_type(*types):
+                for found in self._targets(resource, prop):
+                    index.setdefault(found, []).append(resource)
+            self._referrers[(prop, types)] = index
+        return list(index.get(target, ()))
+
+    def _targets(self, resource: Resource, prop: str) -> list[Resource]:
+        """Every resource ``refs(resource, prop, <its type>)`` would find, of any type, once each."""
+        found: dict[Resource, None] = {}
+        for string in _strings_in(resource.get(prop)):
+            for target in self._by_identifier.get(string, []):
+                if target is not resource:
+                    found[target] = None
+        for urn in resource.property_dependencies.get(prop, []):
+            dependency = self.by_urn.get(urn)
+            if dependency is not None:
+                found[dependency] = None
+        return list(found)
+
     def depends_on(self, resource: Resource, target: Resource) -> bool:
         """Whether ``resource`` is created after ``target`` through a chain of dependencies."""
+        return target.urn in self._created_after(resource.urn)
+
+    def _created_after(self, start: str) -> frozenset[str]:
+        """Every URN that ``start`` depends on, directly or transitively; remembered per start.
+
+        A walk reuses what earlier walks found, so asking about many resources of one chain
+        does not walk the chain again each time.
+        """
+        known = self._upstream.get(start)
+        if known is not None:
+            return known
+        reached: set[str] = set()
         seen: set[str] = set()
-        pending = [resource.urn]
+        pending = [start]
         while pending:
             urn = pending.pop()
+            earlier = self._upstream.get(urn) if urn != start else None
+            if earlier is not None:
+                reached |= earlier
+                continue
             current = self.by_urn.get(urn)
             if current is None:
                 continue
             direct = set(current.dependencies)
             for urns in current.property_dependencies.values():
                 direct.update(urns)
-            if target.urn in direct:
-                return True
+            reached |= direct
             for next_urn in direct - seen:
                 seen.add(next_urn)
                 pending.append(next_urn)
-        return False
+        self._upstream[start] = frozenset(reached)
+        return self._upstream[start]

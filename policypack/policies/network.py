@@ -28,15 +28,19 @@ _TASK_SERVICES = ("ecr.api", "ecr.dkr", "logs", "secretsmanager")
 
 def _private_cidrs(stack: Stack, vpc: Resource) -> list[str]:
     """CIDRs of the VPC's private subnets; the VPC's own CIDR when no subnet CIDR is known."""
-    cidrs = [
-        cidr
-        for subnet in subnets_of(stack, vpc)
-        if maps_public_ip(subnet) is False
-        for cidr in [as_str(subnet.get("cidrBlock"))]
-        if isinstance(cidr, str)
-    ]
-    vpc_cidr = as_str(vpc.get("cidrBlock"))
-    return cidrs or ([vpc_cidr] if isinstance(vpc_cidr, str) else [])
+
+    def compute() -> list[str]:
+        cidrs = [
+            cidr
+            for subnet in subnets_of(stack, vpc)
+            if maps_public_ip(subnet) is False
+            for cidr in [as_str(subnet.get("cidrBlock"))]
+            if isinstance(cidr, str)
+        ]
+        vpc_cidr = as_str(vpc.get("cidrBlock"))
+        return cidrs or ([vpc_cidr] if isinstance(vpc_cidr, str) else [])
+
+    return stack.memo(("private-cidrs", vpc.urn), compute)
 
 
 def _callers(workload: VpcWorkload | None, endpoint: Endpoint) -> list[Consumer]:

@@ -138,9 +138,8 @@ def endpoint_of(stack: Stack | None, resource: Resource, settings: Settings) -> 
 
 def _separate_private_dns(stack: Stack, endpoint: Resource) -> bool | Unknowable | None:
     """Private DNS as an ``aws.vpc.EndpointPrivateDns`` resource sets it (pulumi-aws v7)."""
-    for setting in stack.of_type(VPC_ENDPOINT_PRIVATE_DNS):
-        if endpoint in stack.refs(setting, "vpcEndpointId", VPC_ENDPOINT):
-            return as_bool(setting.get("privateDnsEnabled"))
+    for setting in stack.referrers(endpoint, "vpcEndpointId", VPC_ENDPOINT_PRIVATE_DNS):
+        return as_bool(setting.get("privateDnsEnabled"))
     return None
 
 
@@ -393,9 +392,8 @@ class EndpointGroups:
 
 def endpoint_security_groups(stack: Stack, endpoint: Resource) -> EndpointGroups:
     groups = stack.refs(endpoint, "securityGroupIds", SECURITY_GROUP)
-    for association in stack.of_type(VPC_ENDPOINT_SECURITY_GROUP_ASSOCIATION):
-        if endpoint in stack.refs(association, "vpcEndpointId", VPC_ENDPOINT):
-            groups += stack.refs(association, "securityGroupId", SECURITY_GROUP)
+    for association in stack.referrers(endpoint, "vpcEndpointId", VPC_ENDPOINT_SECURITY_GROUP_ASSOCIATION):
+        groups += stack.refs(association, "securityGroupId", SECURITY_GROUP)
     named = as_list(endpoint.get("securityGroupIds"))
     external = not is_unknown(named) and any(
         isinstance(name, str) and not stack.find(name, SECURITY_GROUP) for name in named
@@ -485,6 +483,11 @@ def _cidrs(*values: object) -> list[str] | Unknowable:
 
 
 def ingress_rules(stack: Stack, group: Resource) -> list[Ingress] | Unknowable:
+    """Every ingress permission of a group: inline, SecurityGroupRule and SecurityGroupIngressRule."""
+    return stack.memo(("ingress-rules", group.urn), lambda: _ingress_rules(stack, group))
+
+
+def _ingress_rules(stack: Stack, group: Resource) -> list[Ingress] | Unknowable:
     inline = as_list(group.get("ingress"))
     if is_unknown(inline):
         return UNKNOWN

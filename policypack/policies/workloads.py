@@ -320,10 +320,12 @@ def _service_launch_type(stack: Stack, service: Resource, task: Resource | None)
 def _strategy_owners(stack: Stack, service: Resource) -> list[tuple[Resource, str]]:
     """The service's own capacity provider strategy, then its cluster's default strategy."""
     owners = [(service, "capacityProviderStrategies")]
-    clusters = stack.refs(service, "cluster", ECS_CLUSTER)
-    for attachment in stack.of_type(ECS_CLUSTER_CAPACITY_PROVIDERS):
-        if any(cluster in clusters for cluster in stack.refs(attachment, "clusterName", ECS_CLUSTER)):
-            owners.append((attachment, "defaultCapacityProviderStrategies"))
+    attachments = {
+        attachment: None
+        for cluster in stack.refs(service, "cluster", ECS_CLUSTER)
+        for attachment in stack.referrers(cluster, "clusterName", ECS_CLUSTER_CAPACITY_PROVIDERS)
+    }
+    owners += [(attachment, "defaultCapacityProviderStrategies") for attachment in attachments]
     return owners
 
 
@@ -336,16 +338,19 @@ def _is_ecs_instance_template(template: Resource) -> bool:
 
 def ecs_container_instance_groups(stack: Stack) -> list[Resource]:
     """Auto Scaling groups that run ECS container instances."""
-    groups: list[Resource] = []
-    for provider in stack.of_type(ECS_CAPACITY_PROVIDER):
-        groups += [group for group in _provider_groups(stack, provider) if group not in groups]
-    for group in stack.of_type(AUTOSCALING_GROUP):
-        templates = stack.refs(group, "launchTemplate", LAUNCH_TEMPLATE) + stack.refs(
-            group, "mixedInstancesPolicy", LAUNCH_TEMPLATE
-        )
-        if group not in groups and any(_is_ecs_instance_template(template) for template in templates):
-            groups.append(group)
-    return groups
+
+    def compute() -> list[Resource]:
+        groups: dict[Resource, None] = {}
+        for provider in stack.of_type(ECS_CAPACITY_PROVIDER):
+            groups.update(dict.fromkeys(_provider_groups(stack, provider)))
+        for group in stack.of_type(AUTOSCALING_GROUP):
+            if group not in groups and any(
+                _is_ecs_instance_template(template) for template in _group_templates(stack, group)
+            ):
+                groups[group] = None
+        return list(groups)
+
+    return stack.memo("ecs-instance-groups", compute)
 
 
 def vpc_workloads(stack: Stack, settings: Settings) -> list[VpcWorkload]:
