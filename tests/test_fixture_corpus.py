@@ -96,13 +96,21 @@ CASES: list[Case] = [
     Case(
         "c4_endpoint_private_dns_off",
         mandatory("endpoint-private-dns", advisory=OPEN_ENDPOINTS),
+        policy_config={"endpoint-private-dns": {"launchType": "FARGATE"}},
         flagged=frozenset({"net-logs"}),
+    ),
+    # Nothing says ECS runs in the VPC (a shared-services hub, say): private DNS is not demanded.
+    Case(
+        "c4_endpoint_private_dns_off", advisory(*OPEN_ENDPOINTS), id="c4_endpoint_private_dns_off_without_ecs"
     ),
     Case(
         "c4_private_dns_omitted",
         mandatory("endpoint-private-dns", advisory=OPEN_ENDPOINTS),
+        policy_config={"endpoint-private-dns": {"launchType": "FARGATE"}},
         flagged=frozenset({"net-logs"}),
     ),
+    # Nothing says ECS runs in the VPC (a shared-services hub, say): private DNS is not demanded.
+    Case("c4_private_dns_omitted", advisory(*OPEN_ENDPOINTS), id="c4_private_dns_omitted_without_ecs"),
     Case("c4_private_dns_separate_resource", advisory(*OPEN_ENDPOINTS)),
     Case("c4_vpc_dns_hostnames_off", mandatory("vpc-dns-enabled", advisory=OPEN_ENDPOINTS)),
     Case("c4_vpc_dns_support_off", mandatory("vpc-dns-enabled", advisory=OPEN_ENDPOINTS)),

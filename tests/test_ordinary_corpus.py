@@ -40,6 +40,8 @@ NEW_ADVISORY = frozenset({"s3-gateway-route-tables"})
 ECR = "ecr-endpoints-for-private-images"
 SECRETS = "secretsmanager-endpoint-for-secrets"
 LOGS = "logs-endpoint-for-awslogs"
+# Endpoints without a policy allow every action of every principal: an advisory (C12) wherever they are.
+OPEN = ("endpoint-policy-valid",)
 # The requirements that hold only for workloads without an internet path.
 REQUIREMENT_POLICIES = (
     "ecs-endpoints-for-ec2",
@@ -67,21 +69,21 @@ CASES: list[Case] = [
     Case("public_subnets_no_public_ip_private_ecr", mandatory(ECR, LOGS)),
     # The internet path is decided per subnet: ALB public, tasks isolated.
     Case("mixed_alb_isolated_tasks_no_endpoints", mandatory(ECR, SECRETS, LOGS)),
-    Case("mixed_alb_isolated_tasks_endpoints", CLEAN),
+    Case("mixed_alb_isolated_tasks_endpoints", advisory(*OPEN)),
     Case("scheduled_task_isolated_no_endpoints", mandatory(ECR)),
     # Endpoint security groups: a group source counts when the consumers carry it.
-    Case("mixed_endpoint_sg_self_only", mandatory("endpoint-security-group-https")),
-    Case("mixed_shared_sg_self_rule", CLEAN),
-    Case("isolated_vpc_fargate_container_patterns", advisory("ecr-pull-restricted-to-vpc")),
+    Case("mixed_endpoint_sg_self_only", mandatory("endpoint-security-group-https", advisory=OPEN)),
+    Case("mixed_shared_sg_self_rule", advisory(*OPEN)),
+    Case("isolated_vpc_fargate_container_patterns", advisory("ecr-pull-restricted-to-vpc", *OPEN)),
     # EC2 capacity in isolated subnets.
-    Case("isolated_vpc_ec2_without_ecs_endpoints", mandatory("ecs-endpoints-for-ec2")),
-    Case("isolated_vpc_ec2_with_ecs_endpoints", advisory("ecs-endpoint-creation-order")),
+    Case("isolated_vpc_ec2_without_ecs_endpoints", mandatory("ecs-endpoints-for-ec2", advisory=OPEN)),
+    Case("isolated_vpc_ec2_with_ecs_endpoints", advisory("ecs-endpoint-creation-order", *OPEN)),
     Case(
         "ecs_endpoint_service_name_typos",
-        mandatory("endpoint-service-name-known", "ecs-endpoints-for-ec2"),
+        mandatory("endpoint-service-name-known", "ecs-endpoints-for-ec2", advisory=OPEN),
     ),
     # What the stack cannot see: existing VPCs, transit gateways.
-    Case("existing_vpc_by_id", CLEAN),
+    Case("existing_vpc_by_id", advisory(*OPEN)),
     Case("existing_vpc_by_id_no_endpoints", CLEAN),
     Case("tgw_centralised_egress", advisory(ECR, LOGS)),
     Case(
@@ -97,11 +99,11 @@ CASES: list[Case] = [
         id="tgw_centralised_egress_declared_internet",
     ),
     # Endpoints that are not for this VPC's ECS tasks, or not AWS services.
-    Case("hub_spoke_central_endpoints", CLEAN),
+    Case("hub_spoke_central_endpoints", advisory(*OPEN)),
     Case("partner_privatelink_port_80", CLEAN),
     # An S3 gateway endpoint on no route table serves nothing.
-    Case("nat_vpc_s3_gateway_no_route_tables", advisory("s3-gateway-route-tables")),
-    Case("existing_vpc_s3_gateway_no_route_tables", advisory("s3-gateway-route-tables")),
+    Case("nat_vpc_s3_gateway_no_route_tables", advisory("s3-gateway-route-tables", *OPEN)),
+    Case("existing_vpc_s3_gateway_no_route_tables", advisory("s3-gateway-route-tables", *OPEN)),
 ]
 
 

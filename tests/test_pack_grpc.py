@@ -72,8 +72,9 @@ def configured(client: AnalyzerClient) -> Iterator[AnalyzerClient]:
 
 
 @pytest.fixture(scope="module")
-def private_dns_off() -> Recording:
-    return record("c4_endpoint_private_dns_off")
+def gateway_typed() -> Recording:
+    """An ecs-agent endpoint left at Pulumi's default type, Gateway: a resource policy's finding."""
+    return record("ecs_endpoint_gateway_type")
 
 
 # --- metadata -----------------------------------------------------------------------------------
@@ -98,19 +99,19 @@ def test_plugin_info_is_the_policy_sdk_version(client: AnalyzerClient) -> None:
 # --- Analyze and AnalyzeStack ---------------------------------------------------------------------
 
 
-def test_analyze_flags_an_endpoint_with_private_dns_off(
-    client: AnalyzerClient, private_dns_off: Recording
+def test_analyze_flags_an_ecs_endpoint_of_gateway_type(
+    client: AnalyzerClient, gateway_typed: Recording
 ) -> None:
-    endpoint = named(private_dns_off, "aws:ec2/vpcEndpoint:VpcEndpoint", "net-logs")
-    diagnostics = client.analyze(endpoint, private_dns_off.resources)
-    assert levels(diagnostics) == {("endpoint-private-dns", "mandatory")}
+    endpoint = named(gateway_typed, "aws:ec2/vpcEndpoint:VpcEndpoint", "net-ecs-agent")
+    diagnostics = client.analyze(endpoint, gateway_typed.resources)
+    assert levels(diagnostics) == {("ecs-endpoints-are-interface", "mandatory")}
     assert {d.urn for d in diagnostics} == {endpoint.urn}
     assert {(d.policy_pack_name, d.policy_pack_version) for d in diagnostics} == {
         ("ecs-privatelink", client.analyzer_info().version)
     }
 
 
-def test_analyze_passes_the_same_endpoint_with_private_dns_on(client: AnalyzerClient) -> None:
+def test_analyze_passes_an_interface_endpoint(client: AnalyzerClient) -> None:
     recording = record("network_only")
     endpoint = named(recording, "aws:ec2/vpcEndpoint:VpcEndpoint", "net-logs")
     assert client.analyze(endpoint, recording.resources) == []
@@ -135,19 +136,17 @@ def test_analyze_recording_runs_the_whole_preview() -> None:
 # --- Configure ----------------------------------------------------------------------------------
 
 
-def test_configure_disabled_removes_the_policy(
-    configured: AnalyzerClient, private_dns_off: Recording
-) -> None:
-    endpoint = named(private_dns_off, "aws:ec2/vpcEndpoint:VpcEndpoint", "net-logs")
-    configured.configure({"endpoint-private-dns": "disabled"})
-    assert configured.analyze(endpoint, private_dns_off.resources) == []
+def test_configure_disabled_removes_the_policy(configured: AnalyzerClient, gateway_typed: Recording) -> None:
+    endpoint = named(gateway_typed, "aws:ec2/vpcEndpoint:VpcEndpoint", "net-ecs-agent")
+    configured.configure({"ecs-endpoints-are-interface": "disabled"})
+    assert configured.analyze(endpoint, gateway_typed.resources) == []
 
 
-def test_configure_level_override_is_reported(configured: AnalyzerClient, private_dns_off: Recording) -> None:
-    endpoint = named(private_dns_off, "aws:ec2/vpcEndpoint:VpcEndpoint", "net-logs")
-    configured.configure({"endpoint-private-dns": {"enforcementLevel": "advisory"}})
-    assert levels(configured.analyze(endpoint, private_dns_off.resources)) == {
-        ("endpoint-private-dns", "advisory")
+def test_configure_level_override_is_reported(configured: AnalyzerClient, gateway_typed: Recording) -> None:
+    endpoint = named(gateway_typed, "aws:ec2/vpcEndpoint:VpcEndpoint", "net-ecs-agent")
+    configured.configure({"ecs-endpoints-are-interface": {"enforcementLevel": "advisory"}})
+    assert levels(configured.analyze(endpoint, gateway_typed.resources)) == {
+        ("ecs-endpoints-are-interface", "advisory")
     }
 
 

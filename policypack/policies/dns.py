@@ -1,8 +1,8 @@
 """DNS policies (C4): endpoint names resolve privately only through Amazon-provided DNS."""
 
-import ipaddress
-
 from pulumi_policy import EnforcementLevel, Severity
+
+from awsfacts import is_amazon_dns_server
 
 from .base import Report, stack_policy
 from .model import (
@@ -16,7 +16,7 @@ from .model import (
 )
 from .props import as_bool, as_list, as_str, is_unknown, strings
 from .settings import Settings
-from .topology import Endpoint, endpoints, vpc_of
+from .topology import Endpoint, covers, endpoints, vpc_of
 
 
 def _interface_endpoints_by_vpc(stack: Stack, settings: Settings) -> dict[str, list[Endpoint]]:
@@ -30,7 +30,12 @@ def _interface_endpoints_by_vpc(stack: Stack, settings: Settings) -> dict[str, l
 def check_vpc_dns_enabled(stack: Stack, settings: Settings, report: Report) -> None:
     for vpc_urn, vpc_endpoints in _interface_endpoints_by_vpc(stack, settings).items():
         vpc = stack.by_urn[vpc_urn]
-        example = vpc_endpoints[0].resource.label
+        # Only private DNS needs both settings (AWS refuses it otherwise); a hub whose endpoints have it
+        # off and are served by private hosted zones needs neither hostnames nor this check.
+        resolving = [endpoint for endpoint in vpc_endpoints if endpoint.private_dns is not False]
+        if not resolving:
+            continue
+        example = resolving[0].resource.label
         # Pulumi's defaults: DNS support on, DNS hostnames off.
         for prop, default in (("enableDnsSupport", True), ("enableDnsHostnames", False)):
             value = as_bool(vpc.get(prop))
@@ -45,18 +50,13 @@ def check_vpc_dns_enabled(stack: Stack, settings: Settings, report: Report) -> N
                 )
 
 
-_AMAZON_DNS = ("amazonprovideddns", "169.254.169.253", "fd00:ec2::253")
-
-
-def _is_amazon_dns(server: str, vpc: Resource) -> bool:
-    if server.lower() in _AMAZON_DNS:
-        return True
+def _can_forward_to_amazon_dns(server: str, vpc: Resource) -> bool:
+    """The Amazon resolver itself, or a DNS server inside the VPC, which can forward to it at VPC+2."""
     cidr = as_str(vpc.get("cidrBlock"))
-    try:
-        # The Route 53 Resolver also answers at the VPC's base address plus two.
-        return isinstance(cidr, str) and ipaddress.ip_address(server) == ipaddress.ip_network(cidr)[2]
-    except (ValueError, IndexError):
-        return False
+    vpc_cidr = cidr if isinstance(cidr, str) else None
+    if is_amazon_dns_server(server, vpc_cidr):
+        return True
+    return vpc_cidr is not None and covers(vpc_cidr, server)
 
 
 def _has_inbound_resolver(stack: Stack, vpc: Resource) -> bool:
@@ -91,7 +91,7 @@ def check_vpc_dhcp_amazon_dns(stack: Stack, settings: Settings, report: Report) 
                     f"The DNS servers of DHCP options {options.label} are not known yet (C4)."
                 )
                 continue
-            if not servers or any(_is_amazon_dns(server, vpc) for server in servers):
+            if not servers or any(_can_forward_to_amazon_dns(server, vpc) for server in servers):
                 continue
             if _has_inbound_resolver(stack, vpc):
                 continue  # custom servers can forward AWS names to the inbound Resolver endpoint

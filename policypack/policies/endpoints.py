@@ -18,8 +18,9 @@ from awsfacts import (
 from .base import Report, resource_and_stack_policy, resource_policy, stack_policy
 from .model import VPC_ENDPOINT, VPC_ENDPOINT_POLICY, Resource, Stack
 from .props import as_str, is_unknown, listify, parse_json
-from .settings import REGION_SCHEMA, Settings
-from .topology import Endpoint, endpoint_of, endpoints
+from .settings import LAUNCH_TYPE_SCHEMA, REGION_SCHEMA, Settings
+from .topology import Endpoint, endpoint_of, endpoints, private_zone_serves
+from .workloads import vpc_workloads
 
 
 def _expected_name(key: str, region: str) -> str | None:
@@ -85,17 +86,13 @@ def _is_interface_service(endpoint: Endpoint) -> bool:
     return key is not None and key in CATALOG and CATALOG[key].type is EndpointType.INTERFACE
 
 
-def _private_dns_applies(endpoint: Endpoint, report: Report) -> bool:
-    """Whether the endpoint is an interface endpoint of a service that should resolve privately."""
-    if is_unknown(endpoint.service_name) or is_unknown(endpoint.endpoint_type):
-        label = endpoint.resource.label
-        report.cannot_check(f"The service or type of VPC endpoint {label} is not known yet (C4).")
-        return False
+def _private_dns_applies(endpoint: Endpoint) -> bool:
+    """Whether the endpoint is an interface endpoint of a service ECS tasks, agents or image pulls use."""
     key = endpoint.key
-    if key is None or not _is_interface_service(endpoint) or not CATALOG[key].private_dns:
+    if key is None or key not in SERVICE_CONSIDERATION or not _is_interface_service(endpoint):
         return False
     # A wrongly typed endpoint is ecs-endpoints-are-interface's finding.
-    return endpoint.endpoint_type == EndpointType.INTERFACE.value
+    return CATALOG[key].private_dns and endpoint.endpoint_type == EndpointType.INTERFACE.value
 
 
 def _report_private_dns(endpoint: Endpoint, report: Report) -> None:
@@ -110,18 +107,29 @@ def _report_private_dns(endpoint: Endpoint, report: Report) -> None:
         )
 
 
-def check_endpoint_private_dns(resource: Resource, settings: Settings, report: Report) -> None:
-    """Per resource: what the endpoint says about its own private DNS."""
-    endpoint = endpoint_of(None, resource, settings)
-    if endpoint.private_dns_set_on_endpoint and _private_dns_applies(endpoint, report):
-        _report_private_dns(endpoint, report)
-
-
-def check_endpoint_private_dns_in_stack(stack: Stack, settings: Settings, report: Report) -> None:
-    """Over the stack: endpoints that leave it unset, unless an EndpointPrivateDns turns it on."""
+def check_endpoint_private_dns(stack: Stack, settings: Settings, report: Report) -> None:
+    """Endpoints that ECS workloads of their VPC use resolve privately: private DNS on the endpoint (or
+    an EndpointPrivateDns), or a Route 53 private hosted zone of the VPC that serves the name (the
+    pattern of centralised endpoints). VPCs that run no ECS are left alone (shared-services hubs)."""
+    runs_ecs = {workload.vpc.urn: bool(workload.consumers) for workload in vpc_workloads(stack, settings)}
+    any_ecs = any(runs_ecs.values())
     for endpoint in endpoints(stack, settings):
-        if not endpoint.private_dns_set_on_endpoint and _private_dns_applies(endpoint, report):
-            _report_private_dns(endpoint, report)
+        if is_unknown(endpoint.service_name) or is_unknown(endpoint.endpoint_type):
+            label = endpoint.resource.label
+            report.cannot_check(f"The service or type of VPC endpoint {label} is not known yet (C4).")
+            continue
+        if not _private_dns_applies(endpoint) or endpoint.private_dns is True:
+            continue
+        vpc, key = endpoint.vpc, endpoint.key
+        if isinstance(vpc, Resource):
+            region = endpoint.region if isinstance(endpoint.region, str) else None
+            if not runs_ecs.get(vpc.urn, False):
+                continue
+            if key is not None and region is not None and private_zone_serves(stack, vpc, key, region):
+                continue
+        elif not any_ecs:
+            continue  # a VPC of another stack, and nothing here runs ECS in it
+        _report_private_dns(endpoint, report)
 
 
 def check_ecs_endpoints_are_interface(resource: Resource, settings: Settings, report: Report) -> None:
@@ -341,15 +349,16 @@ POLICIES = [
         "Connect uses ecs-agent and ECR needs ecr.api and ecr.dkr.",
         config=REGION_SCHEMA,
     ),
-    resource_and_stack_policy(
+    stack_policy(
         name="endpoint-private-dns",
-        description="Interface endpoints of ECS-related services have private DNS enabled (C4).",
-        resource_types=[VPC_ENDPOINT],
-        resource_check=check_endpoint_private_dns,
-        stack_check=check_endpoint_private_dns_in_stack,
+        description="Interface endpoints that ECS workloads of their VPC use resolve privately: private DNS "
+        "on, or a Route 53 private hosted zone of the VPC serving the name (C4).",
+        check=check_endpoint_private_dns,
         level=_MANDATORY,
         severity=Severity.HIGH,
-        remediation="Set privateDnsEnabled=True on the endpoint (or with an aws.vpc.EndpointPrivateDns).",
+        remediation="Set privateDnsEnabled=True on the endpoint (or with an aws.vpc.EndpointPrivateDns), or "
+        "serve its name to the VPC from a Route 53 private hosted zone.",
+        config={**REGION_SCHEMA, **LAUNCH_TYPE_SCHEMA},
     ),
     resource_policy(
         name="ecs-endpoints-are-interface",

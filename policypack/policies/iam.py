@@ -5,6 +5,8 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from awsfacts import ECR_LAYER_PULL_ACTIONS, ECR_TOKEN_ACTION
+
 from .base import Report, stack_policy
 from .model import (
     ECS_TASK_DEFINITION,
@@ -20,8 +22,6 @@ from .settings import Settings
 from .topology import endpoints
 from .workloads import task_features
 
-_PULL_ACTIONS = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
-_TOKEN_ACTION = "ecr:GetAuthorizationToken"
 _SOURCE_KEYS = ("aws:sourcevpc", "aws:sourcevpce")
 # AWS managed policies that grant ECR pulls without any condition.
 _UNRESTRICTED_MANAGED = ("AmazonECSTaskExecutionRolePolicy", "AmazonEC2ContainerRegistryReadOnly")
@@ -106,7 +106,7 @@ def check_ecr_pull_restricted_to_vpc(stack: Stack, settings: Settings, report: R
         open_pulls = [
             where
             for where, statement in documents.statements
-            if any(_allows(statement, action) for action in _PULL_ACTIONS)
+            if any(_allows(statement, action) for action in ECR_LAYER_PULL_ACTIONS)
             and not _source_conditioned(statement)
         ]
         open_pulls += [f"managed policy {name}" for name in documents.unrestricted_managed]
@@ -118,7 +118,7 @@ def check_ecr_pull_restricted_to_vpc(stack: Stack, settings: Settings, report: R
                 role,
             )
         for where, statement in documents.statements:
-            if _allows(statement, _TOKEN_ACTION) and _source_conditioned(statement):
+            if _allows(statement, ECR_TOKEN_ACTION) and _source_conditioned(statement):
                 report.violation(
                     f"Grant ecr:GetAuthorizationToken in {where} without an aws:SourceVpce or aws:SourceVpc "
                     f"condition (C13): Fargate fetches the token through its own network interface, not the "

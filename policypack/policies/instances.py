@@ -10,7 +10,14 @@ from awsfacts import ECS_OPTIMIZED_AMI_PARAMETER_PREFIX, ECS_TRIO
 from .base import Report, stack_policy
 from .model import EC2_INSTANCE, LAUNCH_TEMPLATE, Resource, Stack
 from .props import as_str, is_unknown
-from .settings import LAUNCH_TYPE_SCHEMA, MINIMUM_AGENT_VERSION_SCHEMA, REGION_SCHEMA, Settings, parse_version
+from .settings import (
+    DEFAULT_MINIMUM_AGENT_VERSION,
+    LAUNCH_TYPE_SCHEMA,
+    MINIMUM_AGENT_VERSION_SCHEMA,
+    REGION_SCHEMA,
+    Settings,
+    parse_version,
+)
 from .topology import endpoints_in, region_of
 from .workloads import decode_user_data, ecs_container_instance_groups, vpc_workloads
 
@@ -83,7 +90,8 @@ def check_ecs_endpoint_creation_order(stack: Stack, settings: Settings, report: 
 POLICIES = [
     stack_policy(
         name="ecs-agent-version",
-        description="ECS container instances provably run ECS agent 1.25.1 or later (C10).",
+        description="ECS container instances provably run ECS agent "
+        f"{DEFAULT_MINIMUM_AGENT_VERSION} or later (C10).",
         check=check_ecs_agent_version,
         level=EnforcementLevel.ADVISORY,
         severity=Severity.MEDIUM,

@@ -1,8 +1,8 @@
 import json
 
-from pulumi_policy import PolicyResource, ResourceValidationPolicy, StackValidationPolicy
+from pulumi_policy import PolicyResource
 
-from tests.policies.builder import UNKNOWN, StackBuilder, policy, run
+from tests.policies.builder import UNKNOWN, StackBuilder, run
 
 VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint"
 
@@ -139,11 +139,14 @@ def test_real_services_and_partner_names_are_never_taken_for_near_misses():
 
 # --- endpoint-private-dns (C4) ---------------------------------------------------------------------
 
+# These network-only stacks say through the policy config that ECS runs in their VPCs.
+RUNS_ECS = {"launchType": "FARGATE"}
+
 
 def test_private_dns_on_passes():
     builder, vpc = _stack()
     builder.endpoint(vpc, "ecr.dkr")
-    assert run("endpoint-private-dns", builder).messages == []
+    assert run("endpoint-private-dns", builder, RUNS_ECS).messages == []
 
 
 def test_private_dns_off_or_left_at_pulumis_default_is_a_violation():
@@ -151,7 +154,7 @@ def test_private_dns_off_or_left_at_pulumis_default_is_a_violation():
     builder.endpoint(vpc, "ecr.dkr", privateDnsEnabled=False)
     builder.endpoint(vpc, "logs")
     builder.resources[-1].props["__target"].pop("privateDnsEnabled")
-    assert run("endpoint-private-dns", builder).messages == [
+    assert run("endpoint-private-dns", builder, RUNS_ECS).messages == [
         "Enable private DNS on VPC endpoint 'dev-ecr-dkr' (C4) so that tasks resolve ecr.dkr to the endpoint "
         "instead of the public address.",
         "Enable private DNS on VPC endpoint 'dev-logs' (C4) so that tasks resolve logs to the endpoint "
@@ -162,17 +165,48 @@ def test_private_dns_off_or_left_at_pulumis_default_is_a_violation():
 def test_gateway_endpoints_have_no_private_dns_to_check():
     builder, vpc = _stack()
     builder.endpoint(vpc, "s3")
-    assert run("endpoint-private-dns", builder).messages == []
+    assert run("endpoint-private-dns", builder, RUNS_ECS).messages == []
 
 
 def test_unknown_private_dns_is_a_note():
     builder, vpc = _stack()
     builder.endpoint(vpc, "ecs", privateDnsEnabled="1c4a061d-8072-4f0a-a4cb-0ff528b18fe7")
-    outcome = run("endpoint-private-dns", builder)
+    outcome = run("endpoint-private-dns", builder, RUNS_ECS)
     assert (outcome.messages, outcome.notes) == (
         [],
         ["Whether VPC endpoint 'dev-ecs' has private DNS is not known yet (C4)."],
     )
+
+
+def test_private_dns_is_not_demanded_in_vpcs_that_run_no_ecs():
+    # A shared-services hub: its endpoints serve other VPCs through private hosted zones, or ssm only.
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "logs", privateDnsEnabled=False)
+    builder.endpoint(vpc, "ssm", privateDnsEnabled=False)
+    outcome = run("endpoint-private-dns", builder)
+    assert (outcome.messages, outcome.notes) == ([], [])
+
+
+def test_private_dns_is_not_demanded_of_services_ecs_does_not_use():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "ssm", privateDnsEnabled=False)
+    assert run("endpoint-private-dns", builder, RUNS_ECS).messages == []
+
+
+def test_a_private_hosted_zone_of_the_vpc_serving_the_name_counts_as_private_dns():
+    builder, vpc = _stack()
+    builder.endpoint(vpc, "ecr.dkr", privateDnsEnabled=False)
+    builder.endpoint(vpc, "logs", privateDnsEnabled=False)
+    builder.add(
+        "aws:route53/zone:Zone",
+        "dkr",
+        {"name": "dkr.ecr.us-east-1.amazonaws.com", "vpcs": [{"vpcId": UNKNOWN}]},
+        {"vpcs": [vpc]},
+    )
+    assert run("endpoint-private-dns", builder, RUNS_ECS).messages == [
+        "Enable private DNS on VPC endpoint 'dev-logs' (C4) so that tasks resolve logs to the endpoint "
+        "instead of the public address."
+    ]
 
 
 # --- ecs-endpoints-are-interface (C1, C9) ----------------------------------------------------------
@@ -507,35 +541,19 @@ def _separate_private_dns(builder: StackBuilder, endpoint: PolicyResource, enabl
 def test_private_dns_turned_on_by_a_separate_resource_passes():
     builder, vpc = _stack()
     _separate_private_dns(builder, _without_private_dns(builder, vpc, "logs"), True)
-    assert run("endpoint-private-dns", builder).messages == []
+    assert run("endpoint-private-dns", builder, RUNS_ECS).messages == []
 
 
 def test_private_dns_turned_off_or_unknown_in_a_separate_resource():
     builder, vpc = _stack()
     _separate_private_dns(builder, _without_private_dns(builder, vpc, "logs"), False)
     _separate_private_dns(builder, _without_private_dns(builder, vpc, "ecs"), UNKNOWN)
-    outcome = run("endpoint-private-dns", builder)
+    outcome = run("endpoint-private-dns", builder, RUNS_ECS)
     assert outcome.messages == [
         "Enable private DNS on VPC endpoint 'dev-logs' (C4) so that tasks resolve logs to the endpoint "
         "instead of the public address."
     ]
     assert outcome.notes == ["Whether VPC endpoint 'dev-ecs' has private DNS is not known yet (C4)."]
-
-
-def test_private_dns_is_judged_per_resource_when_set_there_and_over_the_stack_when_left_unset():
-    builder, vpc = _stack()
-    explicit_off = builder.endpoint(vpc, "ecr.api", privateDnsEnabled=False)
-    left_unset = _without_private_dns(builder, vpc, "ecr.dkr")
-    found = policy("endpoint-private-dns")
-    assert isinstance(found, ResourceValidationPolicy) and isinstance(found, StackValidationPolicy)
-    per_resource: list[str | None] = []
-    for resource in (explicit_off, left_unset):
-        found.validate(
-            builder.resource_args(resource), lambda message, urn=None, r=resource: per_resource.append(r.urn)
-        )
-    over_stack: list[str | None] = []
-    found.validate(builder.args(), lambda message, urn=None: over_stack.append(urn))
-    assert (per_resource, over_stack) == ([explicit_off.urn], [left_unset.urn])
 
 
 def test_private_dns_from_a_separate_resource_counts_for_duplicates():
