@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pulumi_policy import PolicyResource, ResourceValidationArgs
 
-from .props import UNKNOWN, as_str, get, is_unknown, plain
+from .props import UNKNOWN, get, is_unknown, plain
 
 VPC = "aws:ec2/vpc:Vpc"
 DEFAULT_VPC = "aws:ec2/defaultVpc:DefaultVpc"
@@ -78,6 +78,8 @@ class Resource:
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)  # property -> URNs
 
     def get(self, *path: str | int) -> Any:
+        if len(path) == 1 and isinstance(path[0], str):
+            return self.props.get(path[0])  # the common case, without the general walk
         return get(self.props, *path)
 
     @property
@@ -145,13 +147,13 @@ class Stack:
         self._by_type: dict[str, list[Resource]] = {}
         self._by_identifier: dict[str, list[Resource]] = {}
         self._memo: dict[Hashable, Any] = {}
-        self._referrers: dict[tuple[str, tuple[str, ...]], dict[Resource, list[Resource]]] = {}
+        self._referrers: dict[tuple[str, tuple[str, ...]], dict[Resource, tuple[Resource, ...]]] = {}
         self._upstream: dict[str, frozenset[str]] = {}
         for resource in self.resources:
             self._by_type.setdefault(resource.type, []).append(resource)
             for key in _IDENTIFYING_PROPS:
-                identifier = as_str(resource.get(key))
-                if isinstance(identifier, str):
+                identifier = resource.props.get(key)
+                if isinstance(identifier, str) and identifier:
                     self._by_identifier.setdefault(identifier, []).append(resource)
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -202,7 +204,7 @@ class Stack:
         value = resource.get(prop, *path)
         return value is UNKNOWN or (isinstance(value, list) and any(item is UNKNOWN for item in value))
 
-    def referrers(self, target: Resource, prop: str, *types: str) -> list[Resource]:
+    def referrers(self, target: Resource, prop: str, *types: str) -> tuple[Resource, ...]:
         """Resources of ``types`` whose ``prop`` points at ``target`` (the inverse of ``refs``), indexed once.
 
         Equal to ``[r for r in self.of_type(*types) if target in self.refs(r, prop, target.type)]``;
@@ -210,12 +212,14 @@ class Stack:
         """
         index = self._referrers.get((prop, types))
         if index is None:
-            index = {}
+            building: dict[Resource, list[Resource]] = {}
             for resource in self.of_type(*types):
                 for found in self._targets(resource, prop):
-                    index.setdefault(found, []).append(resource)
+                    building.setdefault(found, []).append(resource)
+            # Tuples: callers share the index's entries, so nobody may change one.
+            index = {found: tuple(referring) for found, referring in building.items()}
             self._referrers[(prop, types)] = index
-        return list(index.get(target, ()))
+        return index.get(target, ())
 
     def _targets(self, resource: Resource, prop: str) -> list[Resource]:
         """Every resource ``refs(resource, prop, <its type>)`` would find, of any type, once each."""

@@ -1,5 +1,6 @@
 """Network facts of a stack: Regions, VPCs, their endpoints, routes and security group rules."""
 
+import functools
 import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
@@ -540,6 +541,7 @@ def _ingress_rules(stack: Stack, group: Resource) -> list[Ingress] | Unknowable:
     return rules
 
 
+@functools.lru_cache(maxsize=4096)
 def _network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     try:
         return ipaddress.ip_network(cidr, strict=False)
