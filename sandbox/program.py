@@ -22,6 +22,7 @@ from pulumi.runtime import rpc, settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from .autonames import DEFAULT_SEED, auto_name
 from .awsdata import AwsData
 
 # new_resource hook: (type, name, inputs) -> (id, extra outputs); lets `up` back mocks with moto.
@@ -100,9 +101,10 @@ class _Mocks(pulumi_mocks.Mocks):
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
     """A MockMonitor that keeps each full RegisterResource request."""
 
-    def __init__(self, mocks: _Mocks, preview: bool):
+    def __init__(self, mocks: _Mocks, preview: bool, seed: int = DEFAULT_SEED):
         super().__init__(mocks)
         self.preview = preview
+        self.seed = seed
         mocks.monitor = self
         self.mock_source = mocks
         self.recorded: list[RecordedResource] = []
@@ -123,6 +125,11 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             return resource_pb2.RegisterResourceResponse(urn=urn)
         pulumi_mocks._ensure_event_loop()
         inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
+        if request.custom:
+            # The provider's Check names the resource before preview and create alike, so it is known.
+            named = auto_name(request.type, request.name, urn, inputs, self.seed)
+            if named is not None:
+                inputs[named[0]] = named[1]
         resource = RecordedResource(
             urn=urn,
             type=request.type,
@@ -174,15 +181,17 @@ def run_program(
     config: dict[str, str],
     preview: bool = True,
     factory: ResourceFactory | None = None,
+    seed: int = DEFAULT_SEED,
 ) -> Recording:
     """Run ``program_dir/__main__.py`` as the Pulumi engine would, under mocks, and record it.
 
     ``config`` holds fully qualified keys ("aws:region", "ecs-privatelink:azCount") with string
-    values, as the CLI passes them. Raises ProgramError when the program fails.
+    values, as the CLI passes them. ``seed`` fixes the random part of auto-names, so repeated runs
+    give the same names. Raises ProgramError when the program fails.
     """
     aws = AwsData(default_region=config.get("aws:region", "us-east-1"))
     mocks = _Mocks(aws, factory)
-    monitor = _RecordingMonitor(mocks, preview)
+    monitor = _RecordingMonitor(mocks, preview, seed)
     settings.reset_options()
     settings.set_root_resource(None)  # type: ignore[arg-type]
     pulumi.runtime.set_all_config(config)
