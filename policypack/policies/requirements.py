@@ -59,7 +59,7 @@ def _no_path(consumers: list[Consumer]) -> str:
     gateway_subnets = [label for c in consumers for label in c.reach.gateway_without_public_ip]
     if not gateway_subnets:
         return "have no internet path (no default route to a NAT or internet gateway)"
-    subnets = ", ".join(dict.fromkeys(gateway_subnets))
+    subnets = ", ".join(sorted(set(gateway_subnets)))  # sorted: dependency order varies between runs
     return (
         f"have no internet path: subnets {subnets} route to an internet gateway, but without a public IP "
         "(assignPublicIp, associatePublicIpAddress) nothing reaches the internet through it"
@@ -217,7 +217,7 @@ def _check_s3_route_tables(stack: Stack, settings: Settings, report: Report) -> 
             report.violation(
                 f"Associate S3 gateway endpoint {gateways[0].resource.label} with route table "
                 f"{stack.by_urn[table_urn].label} (C6): tasks in subnets "
-                f"{', '.join(subnet.label for subnet in subnets)} pull private ECR images whose layers come "
+                f"{', '.join(sorted(subnet.label for subnet in subnets))} pull private ECR images whose layers come "
                 "from S3.",
                 gateways[0].resource,
             )
