@@ -217,8 +217,8 @@ def _check_s3_route_tables(stack: Stack, settings: Settings, report: Report) -> 
             report.violation(
                 f"Associate S3 gateway endpoint {gateways[0].resource.label} with route table "
                 f"{stack.by_urn[table_urn].label} (C6): tasks in subnets "
-                f"{', '.join(sorted(subnet.label for subnet in subnets))} pull private ECR images whose layers come "
-                "from S3.",
+                f"{', '.join(sorted(subnet.label for subnet in subnets))} pull private ECR images whose "
+                "layers come from S3.",
                 gateways[0].resource,
             )
 
