@@ -409,6 +409,7 @@ def _service_consumer(stack: Stack, service: Resource, task: Resource | None) ->
     )
     _add_groups(stack, consumer, service, "networkConfiguration", "securityGroups")
     consumer.ec2, consumer.fargate = _service_launch_type(stack, service, task)
+    _ip_of_possible_ec2_tasks(consumer)
     consumer.features = task_features(task, stack) if task is not None else Features()
     connect = as_dict(service.get("serviceConnectConfiguration"))
     enabled = UNKNOWN if is_unknown(connect) else as_bool(connect.get("enabled"))
@@ -416,6 +417,13 @@ def _service_consumer(stack: Stack, service: Resource, task: Resource | None) ->
         UNKNOWN if is_unknown(enabled) else enabled is True, f"service {service.label}"
     )
     return consumer
+
+
+def _ip_of_possible_ec2_tasks(consumer: Consumer) -> None:
+    """Tasks that may run on EC2 reach AWS through their container instance, whose public IP this
+    resource does not tell (the stack's instances, if any, decide later: _reach_through_instances)."""
+    if not (consumer.fargate.state is True and consumer.ec2.state is False) and consumer.public_ip is False:
+        consumer.public_ip = UNKNOWN
 
 
 def _scheduled_consumer(stack: Stack, target: Resource, task: Resource) -> Consumer:
@@ -439,6 +447,7 @@ def _scheduled_consumer(stack: Stack, target: Resource, task: Resource) -> Consu
     (consumer.fargate if fargate else consumer.ec2).add(
         True if fargate or launch_type == "EC2" else UNKNOWN, consumer.label
     )
+    _ip_of_possible_ec2_tasks(consumer)
     return consumer
 
 

@@ -434,3 +434,17 @@ def test_separate_default_route_to_a_private_nat_is_only_a_note():
     assert (len(outcome.messages), len(outcome.notes)) == (0, 1)
     outcome = run("logs-endpoint-for-awslogs", private.builder, {"transitGatewayEgress": "none"})
     assert (len(outcome.messages), outcome.notes) == (1, [])
+
+
+def test_ec2_service_behind_an_internet_gateway_without_visible_instances_is_only_a_note():
+    # Its container instances live in another stack: whether they have public IPs is not visible here.
+    private = private_vpc()
+    with_internet(private)
+    task = private.builder.task_definition(compatibilities=["EC2"])
+    private.builder.service(task, private.subnets, launchType="EC2")
+    outcome = run("ecs-endpoints-for-ec2", private.builder)
+    assert outcome.messages == []
+    assert outcome.notes == [
+        f"Whether VPC 'dev-vpc' needs the {key} endpoint is not known yet (C1)."
+        for key in ("ecs-agent", "ecs-telemetry", "ecs")
+    ]
