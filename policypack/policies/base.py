@@ -145,8 +145,8 @@ class ResourceAndStackPolicy(ResourceValidationPolicy):
     """A resource policy that also runs once over the whole stack.
 
     For facts one resource can prove alone (reported at once, on that resource) but that another
-    resource can change too, such as a VPC endpoint's private DNS, which pulumi-aws v7 can also turn on
-    with a separate ``aws.vpc.EndpointPrivateDns``. The SDK's AnalyzeStack picks policies with
+    resource can change too, such as a VPC endpoint's policy, which a separate
+    ``aws.ec2.VpcEndpointPolicy`` can also set. The SDK's AnalyzeStack picks policies with
     ``isinstance(policy, StackValidationPolicy)``; this class is registered as a virtual subclass
     (below), and ``validate`` dispatches on the kind of arguments.
     """
