@@ -429,10 +429,6 @@ class Ingress:
             return False
         return self.from_port <= HTTPS_PORT <= self.to_port
 
-    @property
-    def from_group_or_prefix_list(self) -> bool:
-        return bool(self.source_groups) or self.source_unknown or self.prefix_list
-
 
 def group_key(group: Resource | str) -> str:
     """How security groups are compared: a resource of the stack by URN, another one by its id."""
@@ -567,8 +563,8 @@ def https_sources_cover(rules: list[Ingress], cidrs: list[str]) -> bool | Unknow
             continue
         if not allows:
             continue
-        if rule.from_group_or_prefix_list:
-            return True  # the tasks' own group or a managed list: trusted, not provable here
+        if rule.source_groups or rule.source_unknown or rule.prefix_list:
+            return True  # no caller in the stack to compare a group with: trusted, not provable here
         if is_unknown(rule.cidrs):
             unknown = True
             continue

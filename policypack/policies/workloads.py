@@ -525,8 +525,7 @@ def _vpc_workloads(stack: Stack, settings: Settings) -> list[VpcWorkload]:
         if tasks:
             used_tasks.add(tasks[0].urn)
             place(_scheduled_consumer(stack, target, tasks[0]))
-    instance_consumers = _instance_consumers(stack)
-    for consumer in instance_consumers:
+    for consumer in _instance_consumers(stack):
         place(consumer)
     for task in stack.of_type(ECS_TASK_DEFINITION):
         if task.urn in used_tasks or only_vpc is None:
