@@ -477,7 +477,10 @@ class AnalyzerClient:
 
     def analyze_stack(self, resources: list[RecordedResource]) -> list[Diagnostic]:
         """Stack policies over everything; diagnostics without a known URN go to the stack."""
-        request = analyze_stack_request(resources, self.context)
+        return self.send_analyze_stack(analyze_stack_request(resources, self.context))
+
+    def send_analyze_stack(self, request: analyzer_pb2.AnalyzeStackRequest) -> list[Diagnostic]:
+        """AnalyzeStack with a request built beforehand (the engine's share, which the CLI does in Go)."""
         urns = {resource.urn for resource in request.resources}
         response = self._stub.AnalyzeStack(request)
         return [
