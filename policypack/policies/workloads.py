@@ -572,9 +572,13 @@ def _reach_through_instances(workload: VpcWorkload) -> None:
 def _apply_launch_type(consumer: Consumer, settings: Settings) -> None:
     if settings.launch_type is None or consumer.instances:
         return
-    label = f"policy config launchType {settings.launch_type.value}"
     consumer.ec2, consumer.fargate = Signal(), Signal()
-    (consumer.ec2 if settings.launch_type is LaunchType.EC2 else consumer.fargate).add(True, label)
+    _declare_launch_type(consumer, settings.launch_type)
+
+
+def _declare_launch_type(consumer: Consumer, launch_type: LaunchType) -> None:
+    label = f"policy config launchType {launch_type.value}"
+    (consumer.ec2 if launch_type is LaunchType.EC2 else consumer.fargate).add(True, label)
 
 
 def _assumed_consumer(stack: Stack, vpc: Resource, settings: Settings) -> Consumer | None:
@@ -587,8 +591,7 @@ def _assumed_consumer(stack: Stack, vpc: Resource, settings: Settings) -> Consum
         public_ip=None,
     )
     if settings.launch_type is not None:
-        label = f"policy config launchType {settings.launch_type.value}"
-        (consumer.ec2 if settings.launch_type is LaunchType.EC2 else consumer.fargate).add(True, label)
+        _declare_launch_type(consumer, settings.launch_type)
     assumptions = (
         (settings.assume_private_ecr_images, consumer.features.private_ecr_images, "assumePrivateEcrImages"),
         (settings.assume_secrets_manager, consumer.features.secrets_manager, "assumeSecretsManagerSecrets"),
