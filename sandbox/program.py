@@ -42,6 +42,17 @@ class RecordedResource:
     inputs: dict[str, Any]
     id: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
+    # A multi-language component (awsx's, say): its provider plugin builds its children, offline nobody does.
+    remote: bool = False
+
+
+@dataclass(frozen=True)
+class LogMessage:
+    """One message the program logged through the engine (``pulumi.log.warn``, an error, ...)."""
+
+    severity: str  # "debug", "info", "warning" or "error", as the CLI names them
+    message: str
+    urn: str = ""  # the resource it is about, "" for the stack
 
 
 @dataclass
@@ -52,6 +63,7 @@ class Recording:
     resources: list[RecordedResource]
     outputs: dict[str, Any]
     invokes: list[str]
+    logs: list[LogMessage] = field(default_factory=list)
 
     def of_type(self, type_: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_]
