@@ -5,6 +5,7 @@ failed (bad config, program error, a resource type the sandbox cannot create).
 """
 
 import argparse
+import dataclasses
 import json
 import sys
 from contextlib import AbstractContextManager, nullcontext
@@ -15,12 +16,18 @@ from .analyzer import PolicyConfigError as PackConfigError
 from .analyzer import PolicyPackStartError
 from .cost import cost_section
 from .preview import PolicyConfigError, PreviewResult, load_policy_config, preview_stack
+from .program import Recording
 from .report import (
     diagnostics_json,
-    print_diagnostics,
+    json_map,
+    logs_json,
+    pack_display_path,
+    print_endpoint_reasons,
     print_outputs,
-    print_plan,
+    print_preview_text,
+    print_verdict,
     print_verify,
+    program_error_log,
     recording_json,
 )
 from .stackconfig import StackConfig, StackConfigError, load_stack_config
@@ -109,36 +116,71 @@ def _run_preview(args: argparse.Namespace, stack: StackConfig) -> PreviewResult:
     return preview_stack(stack, args.program, _pack_dir(args), policy_config=policy_config)
 
 
-def _preview_json(result: PreviewResult) -> dict[str, Any]:
+PREVIEW_SCHEMA_VERSION = 1  # docs/preview.schema.json
+
+
+def _preview_exit_code(result: PreviewResult) -> int:
+    if result.error:
+        return EXIT_ERROR
+    return EXIT_FAILED if result.mandatory else EXIT_OK
+
+
+def _preview_json(result: PreviewResult, pack_path: str = "") -> dict[str, Any]:
+    """The ``preview --json`` document; its contract is docs/preview.schema.json."""
+    recording = result.recording
+    levels = [d.enforcement_level for d in result.diagnostics]
+    pack = result.pack
     return {
+        "schemaVersion": PREVIEW_SCHEMA_VERSION,
+        "project": result.stack.project,
         "stack": result.stack.stack,
         "error": result.error or None,
-        "plan": recording_json(result.recording) if result.recording else None,
-        "policyPack": {"name": result.pack.name, "version": result.pack.version} if result.pack else None,
+        "plan": recording_json(recording) if recording else None,
+        "policyPack": (
+            {"name": pack.name, "version": pack.version, "path": pack_path, "policies": len(pack.policies)}
+            if pack
+            else None
+        ),
         "diagnostics": diagnostics_json(result.diagnostics),
-        "mandatoryViolations": len(result.mandatory),
+        "logs": logs_json(recording.logs) if recording else [],
+        # The stack counts as a resource to create, as the CLI counts it.
+        "resourcesToCreate": len(recording.resources) + 1 if recording else 0,
+        "mandatoryViolations": levels.count("mandatory"),
+        "advisoryViolations": levels.count("advisory"),
+        "exitCode": _preview_exit_code(result),
     }
 
 
-def _print_preview(result: PreviewResult, out: TextIO) -> None:
-    if result.recording is not None:
-        print_plan(result.recording, out)
-        out.write("\n" + cost_section(result.recording) + "\n")
-        print_diagnostics(result.diagnostics, out, result.pack)
-    else:
-        out.write(f"error: the program failed: {result.error}\n")
+def _print_preview(result: PreviewResult, out: TextIO, pack_path: str = "") -> None:
+    """The CLI-shaped preview, then the project's own sections: the endpoints' reasons and the cost."""
+    recording = result.recording
+    if result.error:
+        # Nothing was recorded, or only part of it: the tree holds what there is, the error is the stack's.
+        shown = recording or Recording(result.stack.project, result.stack.stack, {}, [], {}, [])
+        shown = dataclasses.replace(shown, logs=[*shown.logs, program_error_log(result.error)])
+        print_preview_text(shown, result.diagnostics, result.pack, out, pack_path=pack_path, failed=True)
+        return
+    assert recording is not None
+    print_preview_text(recording, result.diagnostics, result.pack, out, pack_path=pack_path)
+    print_endpoint_reasons(recording, out)
+    out.write(cost_section(recording) + "\n")
+    if result.pack is not None:
+        out.write("\n")
+        print_verdict(result.diagnostics, result.pack, out)
+
+
+def _pack_path(args: argparse.Namespace) -> str:
+    return pack_display_path(_pack_dir(args))
 
 
 def cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
     result = _run_preview(args, load_stack_config(args.program, args.stack))
     if args.json:
-        json.dump(_preview_json(result), out, indent=2)
+        json.dump(_preview_json(result, _pack_path(args)), out, indent=2)
         out.write("\n")
     else:
-        _print_preview(result, out)
-    if result.error:
-        return EXIT_ERROR
-    return EXIT_FAILED if result.mandatory else EXIT_OK
+        _print_preview(result, out, _pack_path(args))
+    return _preview_exit_code(result)
 
 
 def _moto(endpoint_url: str | None) -> AbstractContextManager[Any]:
@@ -160,10 +202,14 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
 
     stack = load_stack_config(args.program, args.stack)
     result = _run_preview(args, stack)
-    summary: dict[str, Any] = {"preview": _preview_json(result), "deploy": None, "verify": None}
+    summary: dict[str, Any] = {
+        "preview": _preview_json(result, _pack_path(args)),
+        "deploy": None,
+        "verify": None,
+    }
     text = not args.json
     if text:
-        _print_preview(result, out)
+        _print_preview(result, out, _pack_path(args))
 
     def finish(code: int, message: str = "") -> int:
         if message:
@@ -194,7 +240,7 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
         deployed = deploy_stack(stack, args.program, clients)
         summary["deploy"] = {
             "created": [{"type": c.type, "id": c.id, "urn": c.urn} for c in deployed.created],
-            "outputs": deployed.recording.outputs if deployed.recording else None,
+            "outputs": json_map(deployed.recording.outputs) if deployed.recording else None,
             "error": deployed.error or None,
         }
         if deployed.recording is None:
@@ -203,7 +249,7 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
             )
         if text:
             where = args.endpoint_url or "in-process moto"
-            out.write(f"\nDeployed {len(deployed.created)} resources into {where}.\n")
+            out.write(f"\nDeployed {len(deployed.created)} resources into {where}.\n\n")
             print_outputs(deployed.recording.outputs, out)
         if args.endpoint_url:  # in-process moto's state ends with this process: nothing to keep
             save_state(_state_path(args), stack, deployed, args.endpoint_url)

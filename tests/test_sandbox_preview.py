@@ -109,14 +109,14 @@ def test_preview_text_shows_the_tree_the_count_the_reasons_and_the_verdict():
     assert code == 0
     assert "Previewing update (prod):" in text
     assert "+ 44 to create" in text  # 43 resources and the stack, as the Pulumi CLI counts
-    assert "│  ├─ aws:ec2/vpc:Vpc" in text  # the VPC nested under its component
-    assert "privatelink-ecs-agent" in text and "(C1, C9, C2)" in text
+    assert "│  ├─ aws:ec2:Vpc" in text  # the VPC nested under its component, the CLI's short type
+    assert re.search(r"privatelink-ecs-agent +create  C1, C9, C2\n", text)  # the Info column
     assert "C9: Service Connect's Envoy management uses the ecs-agent endpoint." in text
-    assert "launchType: EC2" in text
+    assert 'launchType             : "EC2"' in text
     # The execution role's policy names endpoint ids, unknown until deploy: C13 can only say so.
-    assert re.search(r"Policy Violations \(ecs-privatelink \S+ \(\d+ policies\)\):", text)
-    assert "[advisory]  ecs-privatelink  ecr-pull-restricted-to-vpc  (1)" in text
-    assert "0 mandatory, 1 other" in text
+    assert re.search(r"\nPolicies:\n    ⚠️ ecs-privatelink@v\S+ \(local: policypack\)\n", text)
+    assert "- [advisory]  ecr-pull-restricted-to-vpc  (pulumi:pulumi:Stack: ecs-privatelink-prod)" in text
+    assert re.search(r"\nPolicy verdicts: 0 mandatory, 1 other \(ecs-privatelink@v\S+, \d+ policies\)", text)
 
 
 def test_a_bad_stack_exits_1_with_the_policies_that_caught_it():
@@ -144,11 +144,16 @@ def test_bad_stack_text_groups_diagnostics_by_policy_with_level_and_resource():
     code, text = run_cli("preview", "--program", RAW, "--stack", "bad", "--policy-pack", FIXTURE_PACK)
 
     assert code == 1
-    violations = text[text.index("Policy Violations (sandbox-fixture") :]
-    assert "[mandatory]  sandbox-fixture  fixture-private-dns  (3)" in violations
-    assert "[advisory]  sandbox-fixture  fixture-port-443  (2)" in violations
-    assert "net-ecr-api (aws:ec2/vpcEndpoint:VpcEndpoint)" in violations
-    assert "Enable private DNS on com.amazonaws.us-west-2.ecr.api." in violations
+    violations = text[text.index("Policies:\n    ❌ sandbox-fixture@v") :]
+    assert violations.count("- [mandatory]  fixture-private-dns  (aws:ec2:VpcEndpoint: ") == 3
+    assert violations.count("- [advisory]  fixture-port-443  (aws:vpc:SecurityGroupIngressRule: ") == 2
+    assert (
+        "        - [mandatory]  fixture-private-dns  (aws:ec2:VpcEndpoint: net-ecr-api)\n"
+        "          Interface endpoints use private DNS.\n"
+        "          Enable private DNS on com.amazonaws.us-west-2.ecr.api.\n"
+    ) in violations
+    assert "Policy verdicts: 3 mandatory, 2 other (sandbox-fixture@v" in violations
+    assert "\nResources:\n" not in text  # the CLI leaves the summary out after a mandatory violation
     # mandatory groups come before advisory ones
     assert violations.index("fixture-private-dns") < violations.index("fixture-port-443")
 
@@ -249,10 +254,10 @@ def test_plan_rows_nest_children_under_their_component_and_note_endpoint_reasons
 
     assert rows[0][:2] == ("pulumi:pulumi:Stack", "ecs-privatelink-dev")
     assert len(rows) == len(recording.resources) + 1
-    by_name = {name: (type_, note) for type_, name, _, note in rows}
+    by_name = {row.name: (row.type, row.info) for row in rows}
     assert by_name["privatelink"][0] == "├─ ecs-privatelink:index:PrivateLinkEndpoints"
     assert by_name["app"][0] == "└─ ecs-privatelink:index:EcsWorkload"
-    assert by_name["privatelink-logs"][0] == "│  ├─ aws:ec2/vpcEndpoint:VpcEndpoint"
+    assert by_name["privatelink-logs"][0] == "│  ├─ aws:ec2:VpcEndpoint"  # the CLI's short type
     assert by_name["privatelink-logs"][1] == "C8"
     assert by_name["privatelink-ecr-dkr"][1] == "C6"
 
@@ -291,4 +296,4 @@ def test_the_command_line_exits_with_the_verdict_and_flushes_everything():
         timeout=120,
     )
     assert done.returncode == 1
-    assert re.search(r"\n    \d+ mandatory, \d+ other\n?$", done.stdout)
+    assert re.search(r"\nPolicy verdicts: \d+ mandatory, \d+ other \(\S+, \d+ policies\)\n$", done.stdout)
