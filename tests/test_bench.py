@@ -130,6 +130,7 @@ def test_run_child_reports_the_exit_code_output_and_memory():
     assert child.returncode == 3
     assert json.loads(child.stdout) == {"ok": 1}
     assert child.max_rss_bytes > 0
+    assert 0 < child.cpu_seconds < child.seconds
 
 
 def test_the_analyze_stack_lines_have_the_form_issue_9_asks_for():
@@ -196,9 +197,9 @@ def fake_runs(results: dict[str, ChildRun]) -> tuple[list[list[str]], Callable[[
 
 
 TIMINGS = {
-    "ours-preview": ChildRun(1.2, 1, 0, "0 mandatory, 1 other\n"),
-    "sdk-imports": ChildRun(0.4, 1, 0, ""),
-    CHECKOV: ChildRun(3.0, 1, 1, CHECKOV_SUMMARY),
+    "ours-preview": ChildRun(1.2, 1, 0, "0 mandatory, 1 other\n", 1.5),
+    "sdk-imports": ChildRun(0.4, 1, 0, "", 0.35),
+    CHECKOV: ChildRun(3.0, 1, 1, CHECKOV_SUMMARY, 4.5),
     f"{CHECKOV} --version": ChildRun(0.5, 1, 0, "3.3.30\n"),
 }
 
@@ -262,8 +263,10 @@ def test_verdict_compares_medians_of_alternated_runs(capsys):
         ),
         ("time to verdict against others", "ratio ours / import of the SDKs", 3.0, "×", "PASS"),
     ]
+    assert figures[0].detail == {"runs_s": [1.2, 1.2, 1.2], "cpu_s": 1.5}
     assert figures[1].detail == {
         "runs_s": [3.0, 3.0, 3.0],
+        "cpu_s": 4.5,
         "version": "3.3.30",
         "command": "checkov -d tests/fixtures/bench/dev-terraform --framework terraform --quiet --compact "
         "-o cli --skip-download",
@@ -273,15 +276,15 @@ def test_verdict_compares_medians_of_alternated_runs(capsys):
 
 
 def test_verdict_takes_the_median_not_the_mean():
-    runs = iter([1.0, 9.0, 1.1, 1.3])  # the warm-up, then three rounds
+    runs = iter([1.0, 0.9, 9.0, 0.8, 1.1, 1.4, 1.3, 1.3])  # (wall, cpu): the warm-up, then three rounds
     _, run = fake_runs(TIMINGS)
 
     def uneven(command: list[str]) -> ChildRun:
         child = run(command)
-        return ChildRun(next(runs), 1, 0, "") if command == OURS else child
+        return ChildRun(next(runs), 1, 0, "", next(runs)) if command == OURS else child
 
     figures = bench_verdict(3, None, [], ours=OURS, imports=IMPORTS, run=uneven)
-    assert figures[0].detail == {"runs_s": [9.0, 1.1, 1.3]}
+    assert figures[0].detail == {"runs_s": [9.0, 1.1, 1.3], "cpu_s": 1.3}
     assert figures[0].value == 1.3
 
 
