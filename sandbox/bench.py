@@ -217,7 +217,7 @@ def bench_verdict(
             if name == "checkov":
                 checkov_output = child.stdout
     medians = {name: statistics.median(values) for name, values in seconds.items()}
-    # CPU time barely moves with other work on the machine: it tells a busy machine from a slow tool.
+    # CPU time moves less than wall time with other work on the machine (not nothing: shared caches).
     runs_s = {
         name: {"runs_s": [round(s, 4) for s in values], "cpu_s": round(statistics.median(cpu[name]), 4)}
         for name, values in seconds.items()
