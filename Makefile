@@ -4,7 +4,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACK ?= dev
 
-.PHONY: test lint typecheck unit preview up up-server down-server verify bench diagram cost clean
+.PHONY: test lint typecheck unit preview up up-server down-server verify bench bench-checkov-venv diagram cost clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt policypack/requirements.txt constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -44,6 +44,15 @@ down-server:
 
 bench: $(VENV)/.installed
 	$(PY) -m sandbox.bench
+
+# checkov, for the bench's time-to-verdict comparison only, in a venv of its own (its pins are not ours);
+# the bench finds it there by itself (or through CHECKOV=<executable>, or on PATH).
+CHECKOV_VERSION ?= 3.3.30
+bench-checkov-venv: .venv-checkov/bin/checkov
+
+.venv-checkov/bin/checkov:
+	python3 -m venv .venv-checkov
+	.venv-checkov/bin/pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
 
 # Architecture pictures of the dev and prod stacks in docs/; Graphviz's dot comes from Debian.
 diagram: $(VENV)/.installed

@@ -2,13 +2,16 @@
 
 1. Time to verdict: ``python -m sandbox preview --stack dev|prod`` as a subprocess (warm venv), wall
    time and peak RSS, median of several runs.
-2. Pack throughput over the real gRPC interface: Analyze per resource (median, p95); AnalyzeStack
+2. Time to verdict against others (issue 6): the dev preview's wall time beside checkov's on the
+   same network in Terraform (``tests/fixtures/bench/dev-terraform``) and beside importing the
+   Pulumi SDKs alone, alternated run by run, each printed as a ``Time to verdict (dev): ...`` line.
+3. Pack throughput over the real gRPC interface: Analyze per resource (median, p95); AnalyzeStack
    for synthetic stacks of 50, 500, 1,000, 2,000 and 10,000 resources of the dev (Fargate) and the
    prod (EC2) shape (copies of the recorded stack, ``fleet.replicate``), each printed as
    ``AnalyzeStack <N> resources (<dev|prod>): median <X> s`` as it is measured, then the growth
    time(10000)/time(1000) of each shape (issue 9); and one VPC with 1,000 interface endpoints, each
    with a security group and ingress rule of its own (``fleet.crowd_endpoints``).
-3. Scale: the fleet program (``sandbox/fleet_program``, N stamps of the dev stack's shape) through
+4. Scale: the fleet program (``sandbox/fleet_program``, N stamps of the dev stack's shape) through
    the sandbox preview with the policy pack, each N in a fresh process so its peak RSS is its own.
 
 Prints a table with each target and PASS/MISS, and writes ``bench-results.json``.
@@ -18,12 +21,14 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -82,6 +87,7 @@ class ChildRun:
     max_rss_bytes: int  # largest single process of the child's tree (wait4's ru_maxrss)
     returncode: int
     stdout: str
+    cpu_seconds: float = 0.0  # user + system of the child and the descendants it reaped
 
 
 def run_child(command: list[str], cwd: Path = PROJECT_ROOT) -> ChildRun:
@@ -94,7 +100,8 @@ def run_child(command: list[str], cwd: Path = PROJECT_ROOT) -> ChildRun:
     _, status, usage = os.wait4(process.pid, 0)  # reaped here, so Popen must not wait again
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return ChildRun(seconds, usage.ru_maxrss * 1024, process.returncode, stdout.decode(errors="replace"))
+    cpu = usage.ru_utime + usage.ru_stime
+    return ChildRun(seconds, usage.ru_maxrss * 1024, process.returncode, stdout.decode(errors="replace"), cpu)
 
 
 # ---- 1. time to verdict -------------------------------------------------------------------------
@@ -123,7 +130,132 @@ def bench_preview(stacks: list[str], runs: int) -> list[Figure]:
     return figures
 
 
-# ---- 2. pack throughput -------------------------------------------------------------------------
+# ---- 2. time to verdict against others ----------------------------------------------------------
+
+# The dev stack's network and endpoints in plain Terraform, for checkov to check (its header says what).
+CHECKOV_FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "bench" / "dev-terraform"
+CHECKOV_VENV_EXECUTABLE = PROJECT_ROOT / ".venv-checkov" / "bin" / "checkov"
+CHECKOV_RATIO_TARGET = 0.5
+SDK_IMPORTS = "import pulumi, pulumi_aws, pulumi_policy"
+SDK_IMPORTS_LABEL = "import pulumi+pulumi_aws+pulumi_policy"
+IMPORTS_RATIO_TARGET = 3.0
+CHECKOV_SUMMARY = re.compile(r"Passed checks: (\d+), Failed checks: (\d+), Skipped checks: (\d+)")
+
+
+def find_checkov(
+    environ: Mapping[str, str] = os.environ, venv_executable: Path = CHECKOV_VENV_EXECUTABLE
+) -> str | None:
+    """CHECKOV (the executable's path), else the project's .venv-checkov, else checkov on PATH."""
+    if environ.get("CHECKOV"):
+        found = shutil.which(environ["CHECKOV"])
+        if found is None:
+            raise ValueError(f"CHECKOV={environ['CHECKOV']} is not an executable file.")
+        return found
+    if os.access(venv_executable, os.X_OK):
+        return str(venv_executable)
+    return shutil.which("checkov", path=environ.get("PATH"))
+
+
+def checkov_command(checkov: str, directory: Path = CHECKOV_FIXTURE) -> list[str]:
+    # Every Terraform check on the one directory. --skip-download keeps checkov offline, as ours is:
+    # without it each run first asks Prisma Cloud for its guideline mappings.
+    return [checkov, "-d", str(directory), "--framework", "terraform", "--quiet", "--compact", "-o", "cli",
+            "--skip-download"]  # fmt: skip
+
+
+def verdict_line(ours: float, other: str, other_seconds: float, target: float) -> str:
+    """How the bench reports one comparison of the dev stack's time to verdict (issue 6)."""
+    ratio = ours / other_seconds
+    return (
+        f"Time to verdict (dev): ours {ours:.3f} s, {other} {other_seconds:.3f} s, ratio {ratio:.2f} "
+        f"(target <= {target:g})"
+    )
+
+
+CHECKOV_SKIPPED_LINE = (
+    "Time to verdict (dev): checkov ratio skipped, checkov not found; install it with "
+    "`make bench-checkov-venv` (a venv of its own in .venv-checkov) or set CHECKOV to its executable"
+)
+
+
+def _checked(name: str, child: ChildRun, verdicts: tuple[int, ...]) -> ChildRun:
+    if child.returncode not in verdicts:
+        raise RuntimeError(f"{name} failed ({child.returncode}):\n{child.stdout}")
+    return child
+
+
+def bench_verdict(
+    runs: int,
+    checkov: str | None,
+    notes: list[str],
+    *,
+    ours: list[str] | None = None,
+    imports: list[str] | None = None,
+    run: Callable[[list[str]], ChildRun] = run_child,
+) -> list[Figure]:
+    """The dev preview beside checkov on its Terraform twin and beside importing the SDKs alone."""
+    # Exit codes that are verdicts: ours 1 on a mandatory violation, checkov 1 on a failed check.
+    commands: dict[str, tuple[list[str], tuple[int, ...]]] = {
+        "ours": (ours or [sys.executable, "-m", "sandbox", "preview", "--stack", "dev"], (0, 1)),
+    }
+    version = ""
+    if checkov is not None:
+        commands["checkov"] = (checkov_command(checkov), (0, 1))
+        version = _checked("checkov --version", run([checkov, "--version"]), (0,)).stdout.strip()
+    commands[SDK_IMPORTS_LABEL] = (imports or [sys.executable, "-c", SDK_IMPORTS], (0,))
+    for name, (command, verdicts) in commands.items():
+        _checked(name, run(command), verdicts)  # warms the file cache and .pyc files; not counted
+    seconds: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    checkov_output = ""
+    # Alternated, one of each per round, so that other work on the machine falls on all of them alike.
+    for _ in range(runs):
+        for name, (command, verdicts) in commands.items():
+            child = _checked(name, run(command), verdicts)
+            seconds[name].append(child.seconds)
+            cpu[name].append(child.cpu_seconds)
+            if name == "checkov":
+                checkov_output = child.stdout
+    medians = {name: statistics.median(values) for name, values in seconds.items()}
+    # CPU time moves less than wall time with other work on the machine (not nothing: shared caches).
+    runs_s = {
+        name: {"runs_s": [round(s, 4) for s in values], "cpu_s": round(statistics.median(cpu[name]), 4)}
+        for name, values in seconds.items()
+    }
+    section = "time to verdict against others"
+    figures = [
+        Figure(section, "preview dev (alternated): median wall", medians["ours"], "s", None, runs_s["ours"]),
+    ]  # fmt: skip
+    if checkov is None:
+        print(CHECKOV_SKIPPED_LINE, flush=True)
+        notes.append(CHECKOV_SKIPPED_LINE)
+    else:
+        summary = CHECKOV_SUMMARY.search(checkov_output)
+        if summary is None:  # a run that parsed nothing would be fast and mean nothing
+            raise RuntimeError(
+                f"checkov reported no Terraform checks of {CHECKOV_FIXTURE}:\n{checkov_output}"
+            )
+        print(verdict_line(medians["ours"], "checkov", medians["checkov"], CHECKOV_RATIO_TARGET), flush=True)
+        detail = {
+            **runs_s["checkov"],
+            "version": version,
+            "command": " ".join(checkov_command("checkov", CHECKOV_FIXTURE.relative_to(PROJECT_ROOT))),
+            "checks": dict(zip(("passed", "failed", "skipped"), map(int, summary.groups()), strict=True)),
+        }
+        figures.append(Figure(section, "checkov on the dev network in Terraform: median wall",
+                              medians["checkov"], "s", None, detail))  # fmt: skip
+        figures.append(Figure(section, "ratio ours / checkov", medians["ours"] / medians["checkov"], "×",
+                              CHECKOV_RATIO_TARGET))  # fmt: skip
+    imported = medians[SDK_IMPORTS_LABEL]
+    print(verdict_line(medians["ours"], SDK_IMPORTS_LABEL, imported, IMPORTS_RATIO_TARGET), flush=True)
+    figures.append(Figure(section, f"{SDK_IMPORTS_LABEL}: median wall", imported, "s", None,
+                          runs_s[SDK_IMPORTS_LABEL]))  # fmt: skip
+    figures.append(Figure(section, "ratio ours / import of the SDKs", medians["ours"] / imported, "×",
+                          IMPORTS_RATIO_TARGET))  # fmt: skip
+    return figures
+
+
+# ---- 3. pack throughput -------------------------------------------------------------------------
 
 
 def _record(stack: str, *, preview: bool) -> Recording:
@@ -236,7 +368,7 @@ def bench_analyze_stack(sizes: list[int], stack_runs: dict[int, int], crowd: int
     return figures
 
 
-# ---- 3. scale -----------------------------------------------------------------------------------
+# ---- 4. scale -----------------------------------------------------------------------------------
 
 
 def fleet_worker(stamps: int) -> dict[str, Any]:
@@ -347,7 +479,8 @@ def machine() -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sandbox.bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=["preview", "pack", "fleet"], action="append", help="run a part")
+    parts_all = ["preview", "verdict", "pack", "fleet"]
+    parser.add_argument("--only", choices=parts_all, action="append", help="run a part")
     parser.add_argument("--quick", action="store_true", help="fewer runs and a smaller fleet (a smoke test)")
     parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "bench-results.json")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -357,9 +490,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(fleet_worker(args.fleet_worker)))
         return 0
 
-    parts = args.only or ["preview", "pack", "fleet"]
+    parts = args.only or parts_all
+    notes: list[str] = []
     runners: dict[str, Callable[[], list[Figure]]] = {
         "preview": lambda: bench_preview(["dev", "prod"], 3 if args.quick else 7),
+        "verdict": lambda: bench_verdict(1 if args.quick else 3, find_checkov(), notes),
         "pack": lambda: (
             bench_analyze(2 if args.quick else 20)
             + bench_analyze_stack(
@@ -383,6 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "machine": machine(),
         "figures": [{**asdict(f), "verdict": f.verdict} for f in figures],
+        "notes": notes,
     }
     args.output.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"\nwrote {args.output}")
