@@ -168,6 +168,6 @@ class AwsData:
                 self._clients[region] = AwsClients(region, moto=True)
         clients = self._clients[region]
         if region not in self._completed:
-            self._completed.add(region)
             complete_default_network(clients("ec2", region))
+            self._completed.add(region)
         return clients(service, region)
