@@ -1,24 +1,37 @@
 """The sandbox's embedded AWS as the provider's invokes see it: which invoke is answered by what.
 
-Answers live in ``sandbox.invokes`` (one module per AWS service) over the new account in
-``sandbox.invokes.account``; docs/offline-engine.md lists them and what they cannot answer. An
+Answers live in ``sandbox.invokes`` (one module per AWS service); docs/offline-engine.md lists them
+and what they cannot answer. Lookups of what an account holds (VPCs, subnets, security groups,
+route tables, ECR repositories, secrets, customer managed policies, SSM parameters) query the
+embedded AWS, moto, the one ``up`` deploys into, so preview and up agree; the rest is computed. An
 invoke with no answer raises ``InvokeError`` naming the invoke and its Pulumi function.
+
+Which moto: the clients ``AwsData`` is given (``up``: in-process moto or a moto_server), else the
+clients of ``embedded_aws(...)`` around its creation, else an in-process moto started on the first
+lookup (preview), so a program without lookups never imports moto.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING, Any
 
 from .invokes import InvokeError, Request, amis, ec2, ecr, iam, region, secretsmanager, ssm, unanswered
-from .invokes.account import ACCOUNT_ID, availability_zones, zone_ids
+from .invokes.account import ACCOUNT_ID, availability_zones, complete_default_network, zone_ids
 from .invokes.ec2 import service_availability_zones
+
+if TYPE_CHECKING:
+    from .awsclients import AwsClients
 
 __all__ = [
     "ACCOUNT_ID",
     "ANSWERS",
+    "MOTO_SEED",
     "AwsData",
+    "ClientsFactory",
     "InvokeError",
     "availability_zones",
+    "embedded_aws",
     "service_availability_zones",
     "zone_ids",
 ]
@@ -46,14 +59,84 @@ ANSWERS: dict[str, Callable[[Request], dict[str, Any]]] = {
     "aws:secretsmanager/getSecret:getSecret": secretsmanager.get_secret,
 }
 
+# Region -> the boto3 clients of the embedded AWS there.
+ClientsFactory = Callable[[str], "AwsClients"]
 
-@dataclass
+# moto's random ids are seeded when preview starts its own moto, so every run sees the same ids.
+MOTO_SEED = 20251103
+
+_ambient: list[ClientsFactory] = []
+
+
+@contextmanager
+def embedded_aws(clients_factory: ClientsFactory) -> Iterator[None]:
+    """Every ``AwsData`` created inside answers its lookups from these clients (``up``'s moto)."""
+    _ambient.append(clients_factory)
+    try:
+        yield
+    finally:
+        _ambient.remove(clients_factory)
+
+
+class _InProcessMoto:
+    """moto in this process for preview: patched in only while an invoke is answered.
+
+    When a caller already runs moto (``up`` in-process, a test), its data is used as it is. Else
+    the first start resets and seeds moto, and later starts keep its data, so ids stay put for the
+    run and are the same every run. AWS managed policies are not loaded (seconds per start):
+    getPolicy computes those.
+    """
+
+    def __init__(self) -> None:
+        from moto import mock_aws  # about a second to import: only programs with lookups pay it
+        from moto.core.models import MockAWS
+
+        # The check sandbox/cli.py makes too: moto has no public "is a mock running" call.
+        self._outer = MockAWS._nested_count > 0
+        self._mock = mock_aws()
+        self._started = False
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        if self._outer:
+            yield
+            return
+        first = not self._started
+        self._mock.start(reset=first)
+        try:
+            if first:
+                self._started = True
+                import requests  # moto's own dependency; moto's API takes the seed over HTTP
+
+                requests.post(f"http://motoapi.amazonaws.com/moto-api/seed?a={MOTO_SEED}", timeout=5)
+            yield
+        finally:
+            self._mock.stop(remove_data=False)
+
+
 class AwsData:
-    """Answers the invokes a program makes, for the Region the stack's provider is set to."""
+    """Answers the invokes a program makes, for the Region the stack's provider is set to.
 
-    default_region: str
-    account_id: str = ACCOUNT_ID
-    calls: list[str] = field(default_factory=list)
+    ``clients_factory`` (Region -> AwsClients) points lookups at the moto ``up`` deploys into;
+    without it, at the clients of an enclosing ``embedded_aws``, else at an in-process moto.
+    """
+
+    def __init__(
+        self,
+        default_region: str,
+        clients_factory: ClientsFactory | None = None,
+        account_id: str = ACCOUNT_ID,
+    ):
+        self.default_region = default_region
+        self.account_id = account_id
+        self.calls: list[str] = []
+        self._factory = clients_factory or (_ambient[-1] if _ambient else None)
+        self._moto: _InProcessMoto | None = None
+        self._clients: dict[str, AwsClients] = {}
+        self._completed: set[str] = set()  # Regions whose default network is complete
+        self._lock = threading.Lock()  # invokes arrive on several threads; moto wants one at a time
+        self._window = ExitStack()  # holds the in-process moto patched in for the invoke being answered
+        self._patched = False
 
     def answer(self, token: str, args: dict, region: str | None = None) -> dict:
         region = region or args.get("region") or self.default_region
@@ -61,4 +144,30 @@ class AwsData:
         handler = ANSWERS.get(token)
         if handler is None:
             raise unanswered(token)
-        return handler(Request(token, dict(args), region, self.account_id))
+        with self._lock, self._window:
+            try:
+                request = Request(
+                    token, dict(args), region, self.account_id, lambda name: self._client(name, region)
+                )
+                return handler(request)
+            finally:
+                self._patched = False
+
+    def _client(self, service: str, region: str) -> Any:
+        if self._factory is None and not self._patched:
+            if self._moto is None:
+                self._moto = _InProcessMoto()
+            self._window.enter_context(self._moto.active())
+            self._patched = True
+        if region not in self._clients:
+            if self._factory is not None:
+                self._clients[region] = self._factory(region)
+            else:
+                from .awsclients import AwsClients
+
+                self._clients[region] = AwsClients(region, moto=True)
+        clients = self._clients[region]
+        if region not in self._completed:
+            complete_default_network(clients("ec2", region))
+            self._completed.add(region)
+        return clients(service, region)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .awsclients import AwsClients
+from .awsdata import embedded_aws
 from .motoresources import HANDLERS, MotoContext, reveal
 from .program import ProgramError, RecordedResource, Recording, run_program
 from .stackconfig import StackConfig
@@ -77,14 +78,15 @@ def deploy_stack(stack: StackConfig, program_dir: Path, clients: AwsClients) -> 
     """Run the program again, this time with every custom resource created in moto."""
     factory = MotoFactory(clients)
     try:
-        recording = run_program(
-            program_dir,
-            project=stack.project,
-            stack=stack.stack,
-            config=stack.config,
-            preview=False,
-            factory=factory,
-        )
+        with embedded_aws(lambda region: clients):  # the program's lookups read the moto it deploys into
+            recording = run_program(
+                program_dir,
+                project=stack.project,
+                stack=stack.stack,
+                config=stack.config,
+                preview=False,
+                factory=factory,
+            )
     except ProgramError as error:
         cause = error.__cause__
         message = str(cause) if isinstance(cause, UnsupportedResourceError) else str(error)

@@ -1,5 +1,6 @@
 """Invokes answered from the embedded AWS: each through the real pulumi_aws function, under the
-sandbox's mocks, asserting what the program sees; plus the one-line error for an unanswered invoke
+sandbox's mocks, asserting what the program sees against what moto holds; the one-line errors of a
+lookup that finds nothing and of an unanswered invoke; a default-VPC program deployed with ``up``;
 and a program in the shape of pulumi/examples aws-py-fargate previewed end to end with the pack."""
 
 import base64
@@ -8,18 +9,24 @@ import subprocess
 import sys
 import textwrap
 import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
-from sandbox.invokes.account import ACCOUNT_ID, default_network
+from sandbox.awsclients import AwsClients
+from sandbox.deploy import deploy_stack
+from sandbox.invokes.account import ACCOUNT_ID, complete_default_network
 from sandbox.invokes.iam import managed_policy
 from sandbox.program import ProgramError, run_program
+from sandbox.stackconfig import load_stack_config
+from tests.fixtures.sandbox.support import moto_for_module
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-NET = default_network("us-east-1")
 AZS = [f"us-east-1{letter}" for letter in "abcdef"]
 DOCS = "see docs/offline-engine.md"
 
@@ -44,71 +51,161 @@ def failure(tmp_path: Path, body: str) -> str:
     return str(error.value)
 
 
-# --- the default VPC ---------------------------------------------------------------------------
+# --- the embedded account, as moto holds it ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def moto() -> Iterator[Any]:
+    yield from moto_for_module()
+
+
+@dataclass(frozen=True)
+class DefaultNetwork:
+    vpc_id: str
+    subnet_ids: list[str]  # in AZ order
+    main_route_table_id: str
+    internet_gateway_id: str
+    security_group_id: str
+
+
+def read_default_network(region: str) -> DefaultNetwork:
+    ec2 = boto3.client("ec2", region_name=region)
+    vpc_id = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    in_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
+    subnets = sorted(ec2.describe_subnets(Filters=in_vpc)["Subnets"], key=lambda s: s["AvailabilityZone"])
+    tables = ec2.describe_route_tables(Filters=in_vpc)["RouteTables"]
+    gateways = ec2.describe_internet_gateways()["InternetGateways"]
+    groups = ec2.describe_security_groups(Filters=in_vpc)["SecurityGroups"]
+    assert len(tables) == len(gateways) == len(groups) == 1
+    return DefaultNetwork(
+        vpc_id,
+        [s["SubnetId"] for s in subnets],
+        tables[0]["RouteTableId"],
+        gateways[0]["InternetGatewayId"],
+        groups[0]["GroupId"],
+    )
+
+
+@pytest.fixture
+def net(moto: Any) -> DefaultNetwork:
+    """A fresh moto with the new account's default network, completed as the offline engine does."""
+    moto.reset()
+    complete_default_network(boto3.client("ec2", region_name="us-east-1"))
+    return read_default_network("us-east-1")
+
+
+def test_the_embedded_account_is_a_new_account(net: DefaultNetwork):
+    ec2 = boto3.client("ec2", region_name="us-east-1")
+    vpc = ec2.describe_vpcs(VpcIds=[net.vpc_id])["Vpcs"][0]
+    subnets = ec2.describe_subnets(SubnetIds=net.subnet_ids)["Subnets"]
+    table = ec2.describe_route_tables(RouteTableIds=[net.main_route_table_id])["RouteTables"][0]
+    group = ec2.describe_security_groups(GroupIds=[net.security_group_id])["SecurityGroups"][0]
+    zones = ec2.describe_availability_zones()["AvailabilityZones"]
+    assert [vpc["CidrBlock"], vpc["IsDefault"], vpc["Tags"]] == ["172.31.0.0/16", True, []]
+    assert sorted(
+        [s["AvailabilityZone"], s["CidrBlock"], s["DefaultForAz"], s["MapPublicIpOnLaunch"]] for s in subnets
+    ) == [[az, f"172.31.{16 * i}.0/20", True, True] for i, az in enumerate(AZS)]
+    assert [[r["DestinationCidrBlock"], r["GatewayId"]] for r in table["Routes"]] == [
+        ["172.31.0.0/16", "local"],
+        ["0.0.0.0/0", net.internet_gateway_id],
+    ]
+    assert [a["Main"] for a in table["Associations"]] == [True]
+    assert [group["GroupName"], group["Description"]] == ["default", "default VPC security group"]
+    # get_availability_zones computes without moto; its zone ids are moto's.
+    assert outputs_zone_ids() == [[z["ZoneName"], z["ZoneId"]] for z in zones]
+
+
+def outputs_zone_ids() -> list[list[str]]:
+    from sandbox.invokes.account import availability_zones, zone_ids
+
+    return [list(pair) for pair in zip(availability_zones("us-east-1"), zone_ids("us-east-1"), strict=True)]
+
+
+def test_completing_the_default_network_twice_changes_nothing(net: DefaultNetwork):
+    complete_default_network(boto3.client("ec2", region_name="us-east-1"))
+    assert read_default_network("us-east-1") == net
+
+
+# --- VPCs ----------------------------------------------------------------------------------------
 
 VPC_EXPORT = """
 pulumi.export("vpc", {
     "id": vpc.id, "arn": vpc.arn, "cidr": vpc.cidr_block, "default": vpc.default,
     "dnsSupport": vpc.enable_dns_support, "dnsHostnames": vpc.enable_dns_hostnames,
     "mainRouteTable": vpc.main_route_table_id, "owner": vpc.owner_id, "state": vpc.state,
-    "tenancy": vpc.instance_tenancy,
+    "tenancy": vpc.instance_tenancy, "tags": vpc.tags,
     "associations": [[a.cidr_block, a.state] for a in vpc.cidr_block_associations],
 })
 """
-EXPECTED_VPC = {
-    "id": NET.vpc_id,
-    "arn": f"arn:aws:ec2:us-east-1:{ACCOUNT_ID}:vpc/{NET.vpc_id}",
-    "cidr": "172.31.0.0/16",
-    "default": True,
-    "dnsSupport": True,
-    "dnsHostnames": True,
-    "mainRouteTable": NET.main_route_table_id,
-    "owner": ACCOUNT_ID,
-    "state": "available",
-    "tenancy": "default",
-    "associations": [["172.31.0.0/16", "associated"]],
-}
+
+
+def expected_vpc(net: DefaultNetwork) -> dict[str, Any]:
+    return {
+        "id": net.vpc_id,
+        "arn": f"arn:aws:ec2:us-east-1:{ACCOUNT_ID}:vpc/{net.vpc_id}",
+        "cidr": "172.31.0.0/16",
+        "default": True,
+        "dnsSupport": True,
+        "dnsHostnames": True,
+        "mainRouteTable": net.main_route_table_id,
+        "owner": ACCOUNT_ID,
+        "state": "available",
+        "tenancy": "default",
+        "tags": {},
+        "associations": [["172.31.0.0/16", "associated"]],
+    }
 
 
 @pytest.mark.parametrize(
     "lookup",
     [
         "aws.ec2.get_vpc(default=True)",
-        f"aws.ec2.get_vpc(id='{NET.vpc_id}')",
-        "aws.ec2.get_vpc(filters=[{'name': 'is-default', 'values': ['true']}])",
+        "aws.ec2.get_vpc(id='{vpc_id}')",
+        "aws.ec2.get_vpc(filters=[{{'name': 'is-default', 'values': ['true']}}])",
         "aws.ec2.get_vpc(filters=[aws.ec2.GetVpcFilterArgs(name='cidr', values=['172.31.*'])])",
         "aws.ec2.get_vpc(cidr_block='172.31.0.0/16', state='available')",
     ],
 )
-def test_get_vpc_finds_the_default_vpc(tmp_path: Path, lookup: str):
-    assert outputs(tmp_path, f"vpc = {lookup}\n" + VPC_EXPORT) == {"vpc": EXPECTED_VPC}
+def test_get_vpc_finds_the_default_vpc(tmp_path: Path, net: DefaultNetwork, lookup: str):
+    body = f"vpc = {lookup.format(vpc_id=net.vpc_id)}\n" + VPC_EXPORT
+    assert outputs(tmp_path, body) == {"vpc": expected_vpc(net)}
 
 
-def test_default_vpc_ids_are_derived_from_the_region(tmp_path: Path):
-    west = default_network("us-west-2")
-    result = outputs(tmp_path, "pulumi.export('id', aws.ec2.get_vpc(default=True).id)", region="us-west-2")
-    assert result == {"id": west.vpc_id}
-    assert west.vpc_id != NET.vpc_id and west.vpc_id.startswith("vpc-") and len(west.vpc_id) == 21
+def test_get_vpc_finds_a_vpc_the_stack_created_by_id_and_tag(tmp_path: Path, net: DefaultNetwork):
+    ec2 = boto3.client("ec2", region_name="us-east-1")
+    tags = [{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "prod"}]}]
+    vpc_id = ec2.create_vpc(CidrBlock="10.20.0.0/16", TagSpecifications=tags)["Vpc"]["VpcId"]
+    result = outputs(
+        tmp_path,
+        f"""
+        by_id = aws.ec2.get_vpc(id="{vpc_id}")
+        by_tag = aws.ec2.get_vpc(tags={{"Name": "prod"}})
+        not_default = aws.ec2.get_vpc(default=False)
+        pulumi.export("vpc", [by_id.id, by_id.cidr_block, by_id.default, by_id.tags,
+                              by_id.enable_dns_hostnames, by_tag.id, not_default.id])
+        """,
+    )
+    assert result == {"vpc": [vpc_id, "10.20.0.0/16", False, {"Name": "prod"}, False, vpc_id, vpc_id]}
 
 
-def test_get_vpc_by_a_name_tag_fails_as_the_default_vpc_has_no_tags(tmp_path: Path):
+def test_get_vpc_by_a_name_tag_nobody_created_fails_with_one_line(tmp_path: Path, net: DefaultNetwork):
     message = failure(tmp_path, "aws.ec2.get_vpc(filters=[{'name': 'tag:Name', 'values': ['prod']}])")
     assert message == (
-        "aws.ec2.get_vpc (aws:ec2/getVpc:getVpc): no matching EC2 VPC found (the offline account is a new"
-        " account: its default VPC and what comes with it); see docs/offline-engine.md for what the offline"
-        " engine holds"
+        "aws.ec2.get_vpc (aws:ec2/getVpc:getVpc): no matching EC2 VPC found (the embedded AWS holds a new"
+        " account's default VPC and what the stack created); see docs/offline-engine.md for what the"
+        " offline engine holds"
     )
 
 
-def test_get_vpc_with_an_unknown_filter_name_fails_as_ec2_does(tmp_path: Path):
+def test_get_vpc_with_an_unknown_filter_name_fails_as_ec2_does(tmp_path: Path, net: DefaultNetwork):
     message = failure(tmp_path, "aws.ec2.get_vpc(filters=[{'name': 'isDefault', 'values': ['true']}])")
     assert message == "aws.ec2.get_vpc (aws:ec2/getVpc:getVpc): the filter 'isDefault' is invalid"
 
 
-# --- default subnets -----------------------------------------------------------------------------
+# --- subnets -------------------------------------------------------------------------------------
 
 
-def test_get_subnets_lists_one_default_subnet_per_zone(tmp_path: Path):
+def test_get_subnets_lists_one_default_subnet_per_zone(tmp_path: Path, net: DefaultNetwork):
     result = outputs(
         tmp_path,
         """
@@ -129,18 +226,17 @@ def test_get_subnets_lists_one_default_subnet_per_zone(tmp_path: Path):
                                    s.default_for_az, s.vpc_id, s.available_ip_address_count] for s in cidrs])
         """,
     )
-    ids = [subnet.id for subnet in NET.subnets]
     cidrs = [f"172.31.{16 * i}.0/20" for i in range(6)]
     assert result == {
-        "all": ids,
-        "defaults": ids,
-        "b": [ids[1]],
+        "all": net.subnet_ids,
+        "defaults": net.subnet_ids,
+        "b": [net.subnet_ids[1]],
         "private": [],
-        "subnets": [[az, cidr, True, True, NET.vpc_id, 4091] for az, cidr in zip(AZS, cidrs, strict=True)],
+        "subnets": [[az, cidr, True, True, net.vpc_id, 4091] for az, cidr in zip(AZS, cidrs, strict=True)],
     }
 
 
-def test_get_subnet_by_zone_and_default_for_az(tmp_path: Path):
+def test_get_subnet_by_zone_and_default_for_az(tmp_path: Path, net: DefaultNetwork):
     result = outputs(
         tmp_path,
         """
@@ -148,12 +244,12 @@ def test_get_subnet_by_zone_and_default_for_az(tmp_path: Path):
         pulumi.export("subnet", [subnet.id, subnet.arn, subnet.cidr_block, subnet.availability_zone_id])
         """,
     )
-    subnet = NET.subnets[2]
-    arn = f"arn:aws:ec2:us-east-1:{ACCOUNT_ID}:subnet/{subnet.id}"
-    assert result == {"subnet": [subnet.id, arn, "172.31.32.0/20", "use1-az3"]}
+    subnet_id = net.subnet_ids[2]
+    arn = f"arn:aws:ec2:us-east-1:{ACCOUNT_ID}:subnet/{subnet_id}"
+    assert result == {"subnet": [subnet_id, arn, "172.31.32.0/20", "use1-az2"]}  # moto's zone id for 1c
 
 
-def test_get_subnet_matching_every_zone_asks_for_more_constraints(tmp_path: Path):
+def test_get_subnet_matching_every_zone_asks_for_more_constraints(tmp_path: Path, net: DefaultNetwork):
     assert failure(tmp_path, "aws.ec2.get_subnet(default_for_az=True)") == (
         "aws.ec2.get_subnet (aws:ec2/getSubnet:getSubnet): multiple EC2 Subnets matched; use additional"
         " constraints to reduce matches to a single EC2 Subnet; see docs/offline-engine.md for what the"
@@ -164,7 +260,7 @@ def test_get_subnet_matching_every_zone_asks_for_more_constraints(tmp_path: Path
 # --- security group and route tables --------------------------------------------------------------
 
 
-def test_get_security_group_finds_the_default_group(tmp_path: Path):
+def test_get_security_group_finds_the_default_group(tmp_path: Path, net: DefaultNetwork):
     result = outputs(
         tmp_path,
         """
@@ -175,20 +271,12 @@ def test_get_security_group_finds_the_default_group(tmp_path: Path):
                                 by_filter.id])
         """,
     )
-    arn = f"arn:aws:ec2:us-east-1:{ACCOUNT_ID}:security-group/{NET.security_group_id}"
-    assert result == {
-        "group": [
-            NET.security_group_id,
-            arn,
-            "default",
-            "default VPC security group",
-            NET.vpc_id,
-            NET.security_group_id,
-        ]
-    }
+    group_id = net.security_group_id
+    arn = f"arn:aws:ec2:us-east-1:{ACCOUNT_ID}:security-group/{group_id}"
+    assert result == {"group": [group_id, arn, "default", "default VPC security group", net.vpc_id, group_id]}
 
 
-def test_get_route_table_finds_the_main_table_with_its_internet_route(tmp_path: Path):
+def test_get_route_table_finds_the_main_table_with_its_internet_route(tmp_path: Path, net: DefaultNetwork):
     result = outputs(
         tmp_path,
         """
@@ -201,23 +289,82 @@ def test_get_route_table_finds_the_main_table_with_its_internet_route(tmp_path: 
         pulumi.export("associations", [[a.main, a.subnet_id, a.route_table_id] for a in table.associations])
         """,
     )
-    rtb = NET.main_route_table_id
+    rtb = net.main_route_table_id
     assert result == {
         "table": [rtb, rtb, rtb, [rtb]],
-        "routes": [["0.0.0.0/0", NET.internet_gateway_id, ""]],  # the provider leaves out the local route
+        "routes": [["0.0.0.0/0", net.internet_gateway_id, ""]],  # the provider leaves out the local route
         "associations": [[True, "", rtb]],
     }
 
 
-def test_get_route_table_by_a_default_subnet_fails_as_on_aws(tmp_path: Path):
+def test_get_route_table_by_a_default_subnet_fails_as_on_aws(tmp_path: Path, net: DefaultNetwork):
     # Default subnets use the main route table implicitly; EC2's association.subnet-id does not see that.
-    message = failure(tmp_path, f"aws.ec2.get_route_table(subnet_id='{NET.subnets[0].id}')")
+    message = failure(tmp_path, f"aws.ec2.get_route_table(subnet_id='{net.subnet_ids[0]}')")
     assert message == (
         "aws.ec2.get_route_table (aws:ec2/getRouteTable:getRouteTable): no matching EC2 Route Table found"
-        " (a default subnet has no explicit route table association: it uses its VPC's main route table,"
-        " which get_route_table(vpc_id=..., filters=[association.main = true]) finds); see"
-        " docs/offline-engine.md for what the offline engine holds"
+        " (a subnet without an explicit route table association, such as a default subnet, uses its VPC's"
+        " main route table, which get_route_table(vpc_id=..., filters=[association.main = true]) finds);"
+        " see docs/offline-engine.md for what the offline engine holds"
     )
+
+
+# --- up: a program in the default VPC deploys into the VPC preview showed ----------------------------
+
+DEFAULT_VPC_SUBNET = """
+vpc = aws.ec2.get_vpc(default=True)
+subnet = aws.ec2.Subnet("app", vpc_id=vpc.id, cidr_block="172.31.96.0/20", availability_zone="us-east-1a")
+pulumi.export("vpcId", vpc.id)
+pulumi.export("subnetId", subnet.id)
+"""
+
+
+def test_up_creates_a_subnet_in_the_default_vpc_moto_holds(tmp_path: Path, net: DefaultNetwork):
+    program = write_program(tmp_path / "default-vpc", DEFAULT_VPC_SUBNET)
+    stack = load_stack_config(program, "dev")
+    deployed = deploy_stack(stack, program, AwsClients(stack.region, moto=True))
+    assert deployed.error == ""
+    assert deployed.recording is not None
+    subnet_id = deployed.recording.outputs["subnetId"]
+    subnet = boto3.client("ec2", region_name="us-east-1").describe_subnets(SubnetIds=[subnet_id])["Subnets"][
+        0
+    ]
+    assert [deployed.recording.outputs["vpcId"], subnet["VpcId"], subnet["CidrBlock"]] == [
+        net.vpc_id,
+        net.vpc_id,
+        "172.31.96.0/20",
+    ]
+
+
+# --- preview without an outer moto: started on the first lookup only, same ids every run -----------
+
+PREVIEW_TWICE = """
+import sys
+from pathlib import Path
+from sandbox.program import run_program
+
+def run(name):
+    program = Path(sys.argv[1]) / name
+    return run_program(program, project="invokes", stack="dev", config={"aws:region": "us-east-1"}).outputs
+
+pure = run("pure")
+print(pure["region"], "moto" in sys.modules)
+first, second = run("lookup"), run("lookup")
+print(first == second, first["vpc"].startswith("vpc-"), "moto" in sys.modules)
+"""
+
+
+def test_preview_starts_moto_on_the_first_lookup_and_sees_the_same_ids_every_run(tmp_path: Path):
+    write_program(tmp_path / "pure", "pulumi.export('region', aws.get_region().region)")
+    write_program(tmp_path / "lookup", "pulumi.export('vpc', aws.ec2.get_vpc(default=True).id)")
+    run = subprocess.run(
+        [sys.executable, "-c", PREVIEW_TWICE, str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.stdout == "us-east-1 False\nTrue True True\n", run.stderr
 
 
 # --- images: getAmi and the public SSM parameters agree ------------------------------------------
@@ -304,12 +451,29 @@ def test_ssm_recommended_parameter_is_the_ecs_json(tmp_path: Path):
     ]
 
 
-def test_ssm_parameter_the_account_does_not_hold(tmp_path: Path):
+def test_ssm_parameter_the_account_does_not_hold(tmp_path: Path, moto: Any):
     assert failure(tmp_path, "aws.ssm.get_parameter(name='/app/db-password')") == (
         "aws.ssm.get_parameter (aws:ssm/getParameter:getParameter): ParameterNotFound: /app/db-password (the"
-        " offline engine holds only AWS's public ECS-optimized and Amazon Linux image parameters); see"
-        " docs/offline-engine.md for what the offline engine holds"
+        " offline engine holds AWS's public ECS-optimized and Amazon Linux image parameters and the"
+        " parameters the stack created); see docs/offline-engine.md for what the offline engine holds"
     )
+
+
+def test_ssm_parameter_the_stack_created_is_read_from_moto(tmp_path: Path, moto: Any):
+    moto.reset()
+    ssm = boto3.client("ssm", region_name="us-east-1")
+    ssm.put_parameter(Name="/app/db-password", Value="s3cret", Type="SecureString")
+    ssm.put_parameter(Name="/app/db-password", Value="n3w", Type="SecureString", Overwrite=True)
+    result = outputs(
+        tmp_path,
+        """
+        parameter = aws.ssm.get_parameter(name="/app/db-password")
+        pulumi.export("parameter", [parameter.arn, parameter.type, parameter.value, parameter.version,
+                                    parameter.insecure_value])
+        """,
+    )
+    arn = f"arn:aws:ssm:us-east-1:{ACCOUNT_ID}:parameter/app/db-password"
+    assert result == {"parameter": [arn, "SecureString", "n3w", 2, ""]}
 
 
 # --- IAM -------------------------------------------------------------------------------------------
@@ -447,12 +611,35 @@ def test_get_policy_answers_aws_managed_policies_by_name_and_arn(tmp_path: Path)
     ]
 
 
-def test_get_policy_of_a_customer_policy_fails(tmp_path: Path):
+def test_get_policy_of_a_customer_policy_nobody_created_fails(tmp_path: Path, moto: Any):
+    moto.reset()
     assert failure(tmp_path, "aws.iam.get_policy(name='my-team-policy')") == (
         "aws.iam.get_policy (aws:iam/getPolicy:getPolicy): no matching IAM Policy found (my-team-policy is"
-        " neither an AWS managed policy nor in the new account, which has no customer managed policies); see"
+        " neither an AWS managed policy nor a customer managed policy the stack created); see"
         " docs/offline-engine.md for what the offline engine holds"
     )
+
+
+def test_get_policy_of_a_customer_policy_the_stack_created(tmp_path: Path, moto: Any):
+    moto.reset()
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+    }
+    created = boto3.client("iam").create_policy(
+        PolicyName="my-team-policy", Path="/team/", PolicyDocument=json.dumps(document)
+    )["Policy"]
+    result = outputs(
+        tmp_path,
+        """
+        by_name = aws.iam.get_policy(name="my-team-policy", path_prefix="/team/")
+        by_arn = aws.iam.get_policy(arn=by_name.arn)
+        pulumi.export("policy", [by_name.arn, by_name.path, by_name.policy_id, by_arn.name,
+                                 json.loads(by_arn.policy)])
+        """,
+    )
+    assert result == {"policy": [created["Arn"], "/team/", created["PolicyId"], "my-team-policy", document]}
+    assert created["Arn"] == f"arn:aws:iam::{ACCOUNT_ID}:policy/team/my-team-policy"
 
 
 # --- prefix lists, ECR, Secrets Manager -----------------------------------------------------------
@@ -487,7 +674,13 @@ def test_get_managed_prefix_list_of_s3_agrees_with_get_prefix_list(tmp_path: Pat
     assert pl_id.startswith("pl-") and len(pl_id) == 11
 
 
-def test_ecr_authorization_token_and_repository(tmp_path: Path):
+def test_ecr_authorization_token_and_repository(tmp_path: Path, moto: Any):
+    moto.reset()
+    boto3.client("ecr", region_name="us-east-1").create_repository(
+        repositoryName="team/app",
+        imageScanningConfiguration={"scanOnPush": True},
+        tags=[{"Key": "team", "Value": "a"}],
+    )
     before = datetime.now(UTC).replace(microsecond=0)
     result = outputs(
         tmp_path,
@@ -499,7 +692,8 @@ def test_ecr_authorization_token_and_repository(tmp_path: Path):
         pulumi.export("repository", [repository.repository_url, repository.arn,
                                      repository.image_tag_mutability,
                                      repository.encryption_configurations[0].encryption_type,
-                                     repository.image_scanning_configurations[0].scan_on_push])
+                                     repository.image_scanning_configurations[0].scan_on_push,
+                                     repository.tags, repository.most_recent_image_tags])
         """,
     )
     user, endpoint, registry, token, password, expires = result["token"]
@@ -516,23 +710,47 @@ def test_ecr_authorization_token_and_repository(tmp_path: Path):
         f"arn:aws:ecr:us-east-1:{ACCOUNT_ID}:repository/team/app",
         "MUTABLE",
         "AES256",
-        False,
+        True,
+        {"team": "a"},
+        [],
     ]
 
 
-def test_get_secret_by_name_and_by_arn(tmp_path: Path):
+def test_ecr_repository_nobody_created_is_not_found(tmp_path: Path, moto: Any):
+    moto.reset()
+    assert failure(tmp_path, "aws.ecr.get_repository(name='team/app')") == (
+        "aws.ecr.get_repository (aws:ecr/getRepository:getRepository): reading ECR Repository (team/app):"
+        " RepositoryNotFoundException: no repository 'team/app' in the registry 123456789012 in us-east-1;"
+        " see docs/offline-engine.md for what the offline engine holds"
+    )
+
+
+def test_get_secret_by_name_and_by_arn(tmp_path: Path, moto: Any):
+    moto.reset()
+    created = boto3.client("secretsmanager", region_name="us-east-1").create_secret(
+        Name="prod/db", Description="the database", SecretString="s3cret"
+    )
     result = outputs(
         tmp_path,
         """
         by_name = aws.secretsmanager.get_secret(name="prod/db")
         by_arn = aws.secretsmanager.get_secret(arn=by_name.arn)
-        pulumi.export("secret", [by_name.arn, by_name.name, by_arn.arn, by_arn.name, by_arn.id])
+        pulumi.export("secret", [by_name.arn, by_name.name, by_name.description, by_arn.arn, by_arn.name,
+                                 by_arn.id])
         """,
     )
-    arn = result["secret"][0]
+    arn = created["ARN"]
     assert arn.startswith(f"arn:aws:secretsmanager:us-east-1:{ACCOUNT_ID}:secret:prod/db-")
-    assert len(arn.rsplit("-", 1)[1]) == 6
-    assert result["secret"] == [arn, "prod/db", arn, "prod/db", arn]
+    assert result["secret"] == [arn, "prod/db", "the database", arn, "prod/db", arn]
+
+
+def test_secret_nobody_created_is_not_found(tmp_path: Path, moto: Any):
+    moto.reset()
+    assert failure(tmp_path, "aws.secretsmanager.get_secret(name='prod/db')") == (
+        "aws.secretsmanager.get_secret (aws:secretsmanager/getSecret:getSecret): reading Secrets Manager"
+        " Secret (prod/db): ResourceNotFoundException: no secret prod/db in us-east-1; see"
+        " docs/offline-engine.md for what the offline engine holds"
+    )
 
 
 # --- the command line --------------------------------------------------------------------------------
@@ -649,5 +867,6 @@ def test_the_default_vpc_fargate_example_previews_with_the_pack(tmp_path: Path):
         ]
     )
     service = next(r for r in result["plan"]["resources"] if r["type"] == "aws:ecs/service:Service")
-    assert service["inputs"]["networkConfiguration"]["subnets"] == [subnet.id for subnet in NET.subnets]
+    subnets = service["inputs"]["networkConfiguration"]["subnets"]
+    assert len(subnets) == 6 and all(subnet.startswith("subnet-") for subnet in subnets)
     assert service["inputs"]["networkConfiguration"]["assignPublicIp"] is True

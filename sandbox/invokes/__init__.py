@@ -1,11 +1,13 @@
 """Answers to the AWS provider's invokes (data sources), one module per AWS service.
 
 Each answer has the provider's shape (camelCase wire names, as pulumi_aws's ``Get…Result`` classes
-read them) and comes from the embedded account in ``account``. What is answered, and from what
-data, is listed in docs/offline-engine.md.
+read them). Lookups of what an account holds query the embedded AWS (moto) through
+``Request.client``; the rest is computed. What is answered, and from what data, is listed in
+docs/offline-engine.md.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,14 +42,29 @@ def not_found(token: str, what: str) -> InvokeError:
     )
 
 
+def aws_error_code(error: Exception) -> str:
+    """The AWS error code of a botocore ClientError ("" for anything else), without importing botocore."""
+    response = getattr(error, "response", None)
+    return str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
+
+
+def _no_embedded_aws(service: str) -> Any:
+    raise InvokeError(f"no embedded AWS to ask {service}")
+
+
 @dataclass(frozen=True)
 class Request:
-    """One invoke: its token and arguments, for the Region and account it is made in."""
+    """One invoke: its token and arguments, for the Region and account it is made in.
+
+    ``client`` gives a boto3 client of the embedded AWS for the Region (``client("ec2")``); the
+    embedded AWS starts on the first call, so computed answers never start it.
+    """
 
     token: str
     args: dict[str, Any]
     region: str
     account_id: str
+    client: Callable[[str], Any] = _no_embedded_aws
 
     @property
     def partition(self) -> str:

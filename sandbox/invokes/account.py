@@ -1,24 +1,26 @@
-"""The embedded AWS account as a new account has it: the one place its data lives.
+"""The embedded AWS account as a new account has it.
 
-Per Region: the Availability Zones, and the default VPC AWS creates in every new account
-(172.31.0.0/16 with DNS support and hostnames on, one default /20 subnet per AZ that maps public
-IPs, the main route table with 0.0.0.0/0 to an internet gateway, the default security group).
-Availability Zones are a plausible sample, not AWS's live lists; ids are derived from the Region
-so every run answers the same.
+The account lives in moto (``sandbox.awsdata`` starts it, or ``up`` hands over the moto it deploys
+into). moto creates, per Region, the default VPC (172.31.0.0/16, DNS support and hostnames on), one
+default /20 subnet per AZ that maps public IPs, the main route table and the default security
+group; ``complete_default_network`` adds what moto leaves out: the internet gateway and the main
+route table's 0.0.0.0/0 route to it.
+
+The Availability Zones that ``get_availability_zones`` computes without starting moto are a sample
+per Region; their zone ids are moto's, so a subnet moto describes and the AZ list agree.
 """
 
-import hashlib
-import ipaddress
-from dataclasses import dataclass
+import importlib.util
+import re
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 from awsfacts import partition_of
 
-ACCOUNT_ID = "123456789012"
-DEFAULT_VPC_CIDR = "172.31.0.0/16"
-DEFAULT_SUBNET_PREFIX = 20
+ACCOUNT_ID = "123456789012"  # moto's default account
 
-# AZ letters per Region in the sample; Regions not listed get a, b, c.
+# AZ letters per Region in the sample; Regions not listed get a, b, c (as in moto, but for us-west-1).
 _AZ_LETTERS: dict[str, str] = {
     "us-east-1": "abcdef",
     "us-west-1": "bc",
@@ -30,11 +32,28 @@ _AZ_LETTERS: dict[str, str] = {
     "cn-northwest-1": "abc",
 }
 
+_MOTO_ZONE = re.compile(r'Zone\(\s*region_name="([\w-]+)",\s*name="([\w-]+)",\s*zone_id="([\w-]+)"')
+
+
+@cache
+def _moto_zone_ids() -> dict[str, str]:
+    """AZ name -> zone id from moto's table. Read as text: importing moto.ec2 costs seconds."""
+    spec = importlib.util.find_spec("moto")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "ec2/models/availability_zones_and_regions.py"
+    text = path.read_text() if path.is_file() else ""
+    return {name: zone_id for _, name, zone_id in _MOTO_ZONE.findall(text)}
+
 
 def _zone_id_prefix(region: str) -> str:
-    # us-east-1 -> use1 (sample ids; AWS's own differ for some Regions)
-    area, *middle, number = region.split("-")
-    return area + "".join(word[0] for word in middle) + number
+    # moto's rule for Regions outside its table: ap-northeast-1 -> apne1, us-gov-west-1 -> usgw1
+    parts = region.split("-")
+    prefix = "usg" if region.startswith("us-gov") else parts[0]
+    prefix += "".join(
+        cardinal[0] for cardinal in ("north", "south", "central", "east", "west") if cardinal in region
+    )
+    return prefix + parts[-1]
 
 
 def availability_zones(region: str) -> list[str]:
@@ -43,58 +62,33 @@ def availability_zones(region: str) -> list[str]:
 
 
 def zone_ids(region: str) -> list[str]:
+    known = _moto_zone_ids()
     prefix = _zone_id_prefix(region)
-    return [f"{prefix}-az{i + 1}" for i in range(len(availability_zones(region)))]
+    return [known.get(az, f"{prefix}-az{i + 1}") for i, az in enumerate(availability_zones(region))]
 
 
-def derived_id(prefix: str, region: str, what: str, length: int = 17) -> str:
-    """A stable id for something the new account holds: vpc-…, subnet-…, rtb-…"""
-    return f"{prefix}-{hashlib.sha256(f'{region}/{what}'.encode()).hexdigest()[:length]}"
+def complete_default_network(ec2: Any) -> None:
+    """Give the Region's default VPC the internet gateway and 0.0.0.0/0 route a new account has.
 
-
-@dataclass(frozen=True)
-class DefaultSubnet:
-    id: str
-    availability_zone: str
-    availability_zone_id: str
-    cidr_block: str
-
-
-@dataclass(frozen=True)
-class DefaultNetwork:
-    """The default VPC of one Region and what AWS creates with it."""
-
-    region: str
-    account_id: str
-    vpc_id: str
-    dhcp_options_id: str
-    cidr_association_id: str
-    main_route_table_id: str
-    main_association_id: str
-    internet_gateway_id: str
-    security_group_id: str
-    subnets: tuple[DefaultSubnet, ...]
-
-    def arn(self, kind: str, resource_id: str) -> str:
-        return f"arn:{partition_of(self.region)}:ec2:{self.region}:{self.account_id}:{kind}/{resource_id}"
-
-
-@cache
-def default_network(region: str, account_id: str = ACCOUNT_ID) -> DefaultNetwork:
-    blocks = ipaddress.ip_network(DEFAULT_VPC_CIDR).subnets(new_prefix=DEFAULT_SUBNET_PREFIX)
-    subnets = tuple(
-        DefaultSubnet(derived_id("subnet", region, az), az, zone_id, str(block))
-        for az, zone_id, block in zip(availability_zones(region), zone_ids(region), blocks, strict=False)
-    )
-    return DefaultNetwork(
-        region=region,
-        account_id=account_id,
-        vpc_id=derived_id("vpc", region, "default-vpc"),
-        dhcp_options_id=derived_id("dopt", region, "default-dhcp-options"),
-        cidr_association_id=derived_id("vpc-cidr-assoc", region, "default-vpc-cidr"),
-        main_route_table_id=derived_id("rtb", region, "main-route-table"),
-        main_association_id=derived_id("rtbassoc", region, "main-association"),
-        internet_gateway_id=derived_id("igw", region, "default-internet-gateway"),
-        security_group_id=derived_id("sg", region, "default-security-group"),
-        subnets=subnets,
-    )
+    Idempotent, and a no-op where they exist (a real account, or a moto already completed).
+    """
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    if not vpcs:
+        return
+    vpc_id = vpcs[0]["VpcId"]
+    gateways = ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])[
+        "InternetGateways"
+    ]
+    if gateways:
+        gateway_id = gateways[0]["InternetGatewayId"]
+    else:
+        gateway_id = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=gateway_id, VpcId=vpc_id)
+    tables = ec2.describe_route_tables(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main", "Values": ["true"]}]
+    )["RouteTables"]
+    for table in tables:
+        if not any(route.get("DestinationCidrBlock") == "0.0.0.0/0" for route in table["Routes"]):
+            ec2.create_route(
+                RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway_id
+            )

@@ -1,8 +1,10 @@
-"""EC2 invokes over the embedded account: the default VPC, its subnets, route table and security
-group, AWS-managed prefix lists and VPC endpoint services.
+"""EC2 invokes: VPCs, subnets, security groups and route tables as the embedded AWS holds them
+(the new account's default VPC and what comes with it, plus what ``up`` created), and the
+AWS-managed prefix lists and VPC endpoint services, computed.
 
-Lookups go through EC2's filter semantics (``filters``); a singular lookup that matches nothing or
-more than one thing fails as the provider fails, saying what the offline account holds.
+Lookups read every resource of the kind in the Region and apply EC2's filter semantics
+(``filters``); a singular lookup that matches nothing or more than one thing fails as the provider
+fails.
 """
 
 import hashlib
@@ -12,11 +14,10 @@ from typing import Any
 from awsfacts import CATALOG, parse_service_name, service_name
 
 from . import InvokeError, Request
-from .account import DefaultNetwork, availability_zones, default_network
+from .account import availability_zones
 from .filters import matches, tag_attributes, with_arguments, with_tags
 
-_NEW_ACCOUNT = "the offline account is a new account: its default VPC and what comes with it"
-
+_HOLDS = "the embedded AWS holds a new account's default VPC and what the stack created"
 _VPC_FILTERS = {
     "vpc-id",
     "cidr",
@@ -40,6 +41,7 @@ _SUBNET_FILTERS = {
     "cidrBlock",
     "default-for-az",
     "defaultForAz",
+    "ipv6-cidr-block-association.ipv6-cidr-block",
     "map-public-ip-on-launch",
     "owner-id",
     "state",
@@ -69,10 +71,10 @@ _ROUTE_TABLE_FILTERS = {
 _PREFIX_LIST_FILTERS = {"owner-id", "prefix-list-id", "prefix-list-name"}
 
 
-def _one(request: Request, kind: str, found: list[Any]) -> Any:
+def _one(request: Request, kind: str, found: list[Any], holds: str = _HOLDS) -> Any:
     # The provider's words for a singular data source (tfresource.SingularDataSourceFindError).
     if not found:
-        raise request.not_found(f"no matching {kind} found ({_NEW_ACCOUNT})")
+        raise request.not_found(f"no matching {kind} found ({holds})")
     if len(found) > 1:
         raise request.not_found(
             f"multiple {kind}s matched; use additional constraints to reduce matches to a single {kind}"
@@ -93,27 +95,51 @@ def _select(
         raise InvokeError(f"{request.function} ({request.token}): {error}") from None
 
 
-# --- the default VPC -------------------------------------------------------------------------
+def _tags(item: Mapping[str, Any]) -> dict[str, str]:
+    return {tag["Key"]: tag["Value"] for tag in item.get("Tags") or ()}
 
 
-def _vpc_attributes(net: DefaultNetwork) -> dict[str, list[str]]:
+def _arn(request: Request, owner: str, kind: str, resource_id: str) -> str:
+    return f"arn:{request.partition}:ec2:{request.region}:{owner}:{kind}/{resource_id}"
+
+
+def _bool(value: Any) -> list[str]:
+    return ["true" if value else "false"]
+
+
+# --- VPCs --------------------------------------------------------------------------------------
+
+
+def _vpc_attributes(vpc: Mapping[str, Any]) -> dict[str, list[str]]:
+    associations = vpc.get("CidrBlockAssociationSet") or []
     return {
-        "vpc-id": [net.vpc_id],
-        "cidr": ["172.31.0.0/16"],
-        "cidr-block-association.cidr-block": ["172.31.0.0/16"],
-        "cidr-block-association.association-id": [net.cidr_association_id],
-        "cidr-block-association.state": ["associated"],
-        "dhcp-options-id": [net.dhcp_options_id],
-        "is-default": ["true"],
-        "owner-id": [net.account_id],
-        "state": ["available"],
-        **tag_attributes({}),
+        "vpc-id": [vpc["VpcId"]],
+        "cidr": [vpc["CidrBlock"]],
+        "cidr-block-association.cidr-block": [a["CidrBlock"] for a in associations],
+        "cidr-block-association.association-id": [a["AssociationId"] for a in associations],
+        "cidr-block-association.state": [a["CidrBlockState"]["State"] for a in associations],
+        "dhcp-options-id": [vpc.get("DhcpOptionsId", "")],
+        "is-default": _bool(vpc.get("IsDefault")),
+        "owner-id": [vpc.get("OwnerId", "")],
+        "state": [vpc.get("State", "")],
+        **tag_attributes(_tags(vpc)),
     }
+
+
+def _vpc_attribute(ec2: Any, vpc_id: str, name: str) -> bool:
+    key = name[0].upper() + name[1:]
+    return bool(ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute=name)[key]["Value"])
+
+
+def _main_route_table_id(ec2: Any, vpc_id: str) -> str:
+    tables = ec2.describe_route_tables(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main", "Values": ["true"]}]
+    )["RouteTables"]
+    return tables[0]["RouteTableId"] if tables else ""
 
 
 def get_vpc(request: Request) -> dict[str, Any]:
     args = request.args
-    net = default_network(request.region, request.account_id)
     filters = with_arguments(
         args.get("filters"),
         {
@@ -124,76 +150,89 @@ def get_vpc(request: Request) -> dict[str, Any]:
             "vpc-id": args.get("id"),
         },
     )
-    _one(
-        request,
-        "EC2 VPC",
-        _select(request, [net], _vpc_attributes, with_tags(filters, args.get("tags")), _VPC_FILTERS),
-    )
+    ec2 = request.client("ec2")
+    vpcs = ec2.describe_vpcs()["Vpcs"]
+    found = _select(request, vpcs, _vpc_attributes, with_tags(filters, args.get("tags")), _VPC_FILTERS)
+    vpc = _one(request, "EC2 VPC", found)
+    vpc_id, owner = vpc["VpcId"], vpc.get("OwnerId", request.account_id)
+    ipv6 = [a for a in vpc.get("Ipv6CidrBlockAssociationSet") or () if a.get("Ipv6CidrBlock")]
     return {
-        "arn": net.arn("vpc", net.vpc_id),
-        "cidrBlock": "172.31.0.0/16",
+        "arn": _arn(request, owner, "vpc", vpc_id),
+        "cidrBlock": vpc["CidrBlock"],
         "cidrBlockAssociations": [
-            {"associationId": net.cidr_association_id, "cidrBlock": "172.31.0.0/16", "state": "associated"}
+            {
+                "associationId": a["AssociationId"],
+                "cidrBlock": a["CidrBlock"],
+                "state": a["CidrBlockState"]["State"],
+            }
+            for a in vpc.get("CidrBlockAssociationSet") or ()
         ],
-        "default": True,
-        "dhcpOptionsId": net.dhcp_options_id,
-        "enableDnsHostnames": True,
-        "enableDnsSupport": True,
-        "enableNetworkAddressUsageMetrics": False,
+        "default": bool(vpc.get("IsDefault")),
+        "dhcpOptionsId": vpc.get("DhcpOptionsId", ""),
+        "enableDnsHostnames": _vpc_attribute(ec2, vpc_id, "enableDnsHostnames"),
+        "enableDnsSupport": _vpc_attribute(ec2, vpc_id, "enableDnsSupport"),
+        "enableNetworkAddressUsageMetrics": False,  # moto does not keep it; AWS's default
         "filters": args.get("filters"),
-        "id": net.vpc_id,
-        "instanceTenancy": "default",
-        "ipv6AssociationId": "",
-        "ipv6CidrBlock": "",
-        "ipv6CidrBlockAssociations": [],
-        "mainRouteTableId": net.main_route_table_id,
-        "ownerId": net.account_id,
+        "id": vpc_id,
+        "instanceTenancy": vpc.get("InstanceTenancy", "default"),
+        "ipv6AssociationId": ipv6[0]["AssociationId"] if ipv6 else "",
+        "ipv6CidrBlock": ipv6[0]["Ipv6CidrBlock"] if ipv6 else "",
+        "ipv6CidrBlockAssociations": [
+            {"associationId": a["AssociationId"], "cidrBlock": a["Ipv6CidrBlock"]} for a in ipv6
+        ],
+        "mainRouteTableId": _main_route_table_id(ec2, vpc_id),
+        "ownerId": owner,
         "region": request.region,
-        "state": "available",
-        "tags": {},
+        "state": vpc.get("State", ""),
+        "tags": _tags(vpc),
     }
 
 
-# --- default subnets ---------------------------------------------------------------------------
+# --- subnets -----------------------------------------------------------------------------------
 
 
-def _subnet_records(net: DefaultNetwork) -> list[dict[str, list[str]]]:
-    return [
-        {
-            "subnet-id": [subnet.id],
-            "subnet-arn": [net.arn("subnet", subnet.id)],
-            "availability-zone": [subnet.availability_zone],
-            "availabilityZone": [subnet.availability_zone],
-            "availability-zone-id": [subnet.availability_zone_id],
-            "availabilityZoneId": [subnet.availability_zone_id],
-            "cidr": [subnet.cidr_block],
-            "cidr-block": [subnet.cidr_block],
-            "cidrBlock": [subnet.cidr_block],
-            "default-for-az": ["true"],
-            "defaultForAz": ["true"],
-            "map-public-ip-on-launch": ["true"],
-            "owner-id": [net.account_id],
-            "state": ["available"],
-            "vpc-id": [net.vpc_id],
-            **tag_attributes({}),
-        }
-        for subnet in net.subnets
+def _subnet_attributes(subnet: Mapping[str, Any]) -> dict[str, list[str]]:
+    zone, zone_id, cidr = (
+        subnet["AvailabilityZone"],
+        subnet.get("AvailabilityZoneId", ""),
+        subnet["CidrBlock"],
+    )
+    ipv6 = [
+        a["Ipv6CidrBlock"] for a in subnet.get("Ipv6CidrBlockAssociationSet") or () if a.get("Ipv6CidrBlock")
     ]
+    return {
+        "subnet-id": [subnet["SubnetId"]],
+        "subnet-arn": [subnet.get("SubnetArn", "")],
+        "availability-zone": [zone],
+        "availabilityZone": [zone],
+        "availability-zone-id": [zone_id],
+        "availabilityZoneId": [zone_id],
+        "cidr": [cidr],
+        "cidr-block": [cidr],
+        "cidrBlock": [cidr],
+        "default-for-az": _bool(subnet.get("DefaultForAz")),
+        "defaultForAz": _bool(subnet.get("DefaultForAz")),
+        "ipv6-cidr-block-association.ipv6-cidr-block": ipv6,
+        "map-public-ip-on-launch": _bool(subnet.get("MapPublicIpOnLaunch")),
+        "owner-id": [subnet.get("OwnerId", "")],
+        "state": [subnet.get("State", "")],
+        "vpc-id": [subnet["VpcId"]],
+        **tag_attributes(_tags(subnet)),
+    }
 
 
-def _matching_subnets(request: Request, filters: list[dict[str, Any]]) -> list[str]:
-    net = default_network(request.region, request.account_id)
-    records = _select(request, _subnet_records(net), lambda record: record, filters, _SUBNET_FILTERS)
-    return [record["subnet-id"][0] for record in records]
+def _matching_subnets(request: Request, filters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    subnets = request.client("ec2").describe_subnets()["Subnets"]
+    return _select(request, subnets, _subnet_attributes, filters, _SUBNET_FILTERS)
 
 
 def get_subnets(request: Request) -> dict[str, Any]:
     args = request.args
-    ids = _matching_subnets(request, with_tags(with_arguments(args.get("filters"), {}), args.get("tags")))
+    found = _matching_subnets(request, with_tags(with_arguments(args.get("filters"), {}), args.get("tags")))
     return {
         "filters": args.get("filters"),
         "id": request.region,
-        "ids": ids,
+        "ids": [subnet["SubnetId"] for subnet in found],
         "region": request.region,
         "tags": args.get("tags"),
     }
@@ -208,128 +247,146 @@ def get_subnet(request: Request) -> dict[str, Any]:
             "availability-zone-id": args.get("availabilityZoneId"),
             "cidr-block": args.get("cidrBlock"),
             "default-for-az": args.get("defaultForAz"),
+            "ipv6-cidr-block-association.ipv6-cidr-block": args.get("ipv6CidrBlock"),
             "state": args.get("state"),
             "subnet-id": args.get("id"),
             "vpc-id": args.get("vpcId"),
         },
     )
-    if args.get("ipv6CidrBlock"):
-        raise request.not_found(
-            f"no matching EC2 Subnet found (default subnets have no IPv6; {_NEW_ACCOUNT})"
-        )
-    subnet_id = _one(request, "EC2 Subnet", _matching_subnets(request, with_tags(filters, args.get("tags"))))
-    net = default_network(request.region, request.account_id)
-    subnet = next(s for s in net.subnets if s.id == subnet_id)
+    subnet = _one(request, "EC2 Subnet", _matching_subnets(request, with_tags(filters, args.get("tags"))))
+    owner = subnet.get("OwnerId", request.account_id)
+    ipv6 = [a for a in subnet.get("Ipv6CidrBlockAssociationSet") or () if a.get("Ipv6CidrBlock")]
+    dns_names = subnet.get("PrivateDnsNameOptionsOnLaunch") or {}
     return {
-        "arn": net.arn("subnet", subnet.id),
-        "assignIpv6AddressOnCreation": False,
-        "availabilityZone": subnet.availability_zone,
-        "availabilityZoneId": subnet.availability_zone_id,
-        "availableIpAddressCount": 4091,  # a /20 less the 5 addresses AWS reserves
-        "cidrBlock": subnet.cidr_block,
-        "customerOwnedIpv4Pool": "",
-        "defaultForAz": True,
-        "enableDns64": False,
-        "enableLniAtDeviceIndex": 0,
-        "enableResourceNameDnsARecordOnLaunch": False,
-        "enableResourceNameDnsAaaaRecordOnLaunch": False,
+        "arn": subnet.get("SubnetArn") or _arn(request, owner, "subnet", subnet["SubnetId"]),
+        "assignIpv6AddressOnCreation": bool(subnet.get("AssignIpv6AddressOnCreation")),
+        "availabilityZone": subnet["AvailabilityZone"],
+        "availabilityZoneId": subnet.get("AvailabilityZoneId", ""),
+        "availableIpAddressCount": subnet.get("AvailableIpAddressCount", 0),
+        "cidrBlock": subnet["CidrBlock"],
+        "customerOwnedIpv4Pool": subnet.get("CustomerOwnedIpv4Pool", ""),
+        "defaultForAz": bool(subnet.get("DefaultForAz")),
+        "enableDns64": bool(subnet.get("EnableDns64")),
+        "enableLniAtDeviceIndex": subnet.get("EnableLniAtDeviceIndex", 0),
+        "enableResourceNameDnsARecordOnLaunch": bool(dns_names.get("EnableResourceNameDnsARecord")),
+        "enableResourceNameDnsAaaaRecordOnLaunch": bool(dns_names.get("EnableResourceNameDnsAAAARecord")),
         "filters": args.get("filters"),
-        "id": subnet.id,
-        "ipv6CidrBlock": "",
-        "ipv6CidrBlockAssociationId": "",
-        "ipv6Native": False,
-        "mapCustomerOwnedIpOnLaunch": False,
-        "mapPublicIpOnLaunch": True,
-        "outpostArn": "",
-        "ownerId": net.account_id,
-        "privateDnsHostnameTypeOnLaunch": "ip-name",
+        "id": subnet["SubnetId"],
+        "ipv6CidrBlock": ipv6[0]["Ipv6CidrBlock"] if ipv6 else "",
+        "ipv6CidrBlockAssociationId": ipv6[0]["AssociationId"] if ipv6 else "",
+        "ipv6Native": bool(subnet.get("Ipv6Native")),
+        "mapCustomerOwnedIpOnLaunch": bool(subnet.get("MapCustomerOwnedIpOnLaunch")),
+        "mapPublicIpOnLaunch": bool(subnet.get("MapPublicIpOnLaunch")),
+        "outpostArn": subnet.get("OutpostArn", ""),
+        "ownerId": owner,
+        "privateDnsHostnameTypeOnLaunch": dns_names.get("HostnameType") or "ip-name",
         "region": request.region,
-        "state": "available",
-        "tags": {},
-        "vpcId": net.vpc_id,
+        "state": subnet.get("State", ""),
+        "tags": _tags(subnet),
+        "vpcId": subnet["VpcId"],
     }
 
 
-# --- the default security group ----------------------------------------------------------------
+# --- security groups ---------------------------------------------------------------------------
+
+
+def _group_attributes(group: Mapping[str, Any]) -> dict[str, list[str]]:
+    return {
+        "description": [group.get("Description", "")],
+        "group-id": [group["GroupId"]],
+        "group-name": [group["GroupName"]],
+        "owner-id": [group.get("OwnerId", "")],
+        "vpc-id": [group.get("VpcId", "")],
+        **tag_attributes(_tags(group)),
+    }
 
 
 def get_security_group(request: Request) -> dict[str, Any]:
     args = request.args
-    net = default_network(request.region, request.account_id)
-    attributes = {
-        "description": ["default VPC security group"],
-        "group-id": [net.security_group_id],
-        "group-name": ["default"],
-        "owner-id": [net.account_id],
-        "vpc-id": [net.vpc_id],
-        **tag_attributes({}),
-    }
     filters = with_arguments(
         args.get("filters"),
         {"group-id": args.get("id"), "group-name": args.get("name"), "vpc-id": args.get("vpcId")},
     )
-    _one(
-        request,
-        "EC2 Security Group",
-        _select(request, [attributes], dict, with_tags(filters, args.get("tags")), _GROUP_FILTERS),
-    )
+    groups = request.client("ec2").describe_security_groups()["SecurityGroups"]
+    found = _select(request, groups, _group_attributes, with_tags(filters, args.get("tags")), _GROUP_FILTERS)
+    group = _one(request, "EC2 Security Group", found)
+    owner = group.get("OwnerId", request.account_id)
     return {
-        "arn": net.arn("security-group", net.security_group_id),
-        "description": "default VPC security group",
+        "arn": group.get("SecurityGroupArn") or _arn(request, owner, "security-group", group["GroupId"]),
+        "description": group.get("Description", ""),
         "filters": args.get("filters"),
-        "id": net.security_group_id,
-        "name": "default",
+        "id": group["GroupId"],
+        "name": group["GroupName"],
         "region": request.region,
-        "tags": {},
-        "vpcId": net.vpc_id,
+        "tags": _tags(group),
+        "vpcId": group.get("VpcId", ""),
     }
 
 
-# --- the main route table ----------------------------------------------------------------------
+# --- route tables ------------------------------------------------------------------------------
 
 
-def _route_table_attributes(net: DefaultNetwork) -> dict[str, list[str]]:
-    # The default subnets have no explicit association: they use the main route table implicitly,
-    # which EC2's association.subnet-id filter does not see.
+def _route_table_attributes(table: Mapping[str, Any]) -> dict[str, list[str]]:
+    # A subnet without an explicit association uses the main route table implicitly, which EC2's
+    # association.subnet-id filter does not see (default subnets, for one).
+    associations, routes = table.get("Associations") or [], table.get("Routes") or []
+
+    def values(items: list[Mapping[str, Any]], key: str) -> list[str]:
+        return [str(item[key]) for item in items if item.get(key)]
+
     return {
-        "association.main": ["true"],
-        "association.route-table-association-id": [net.main_association_id],
-        "association.route-table-id": [net.main_route_table_id],
-        "owner-id": [net.account_id],
-        "route-table-id": [net.main_route_table_id],
-        "route.destination-cidr-block": ["172.31.0.0/16", "0.0.0.0/0"],
-        "route.gateway-id": ["local", net.internet_gateway_id],
-        "route.origin": ["CreateRouteTable", "CreateRoute"],
-        "route.state": ["active"],
-        "vpc-id": [net.vpc_id],
-        **tag_attributes({}),
+        "association.gateway-id": values(associations, "GatewayId"),
+        "association.main": [("true" if a.get("Main") else "false") for a in associations],
+        "association.route-table-association-id": values(associations, "RouteTableAssociationId"),
+        "association.route-table-id": values(associations, "RouteTableId"),
+        "association.subnet-id": values(associations, "SubnetId"),
+        "owner-id": [table.get("OwnerId", "")],
+        "route-table-id": [table["RouteTableId"]],
+        "route.destination-cidr-block": values(routes, "DestinationCidrBlock"),
+        "route.gateway-id": values(routes, "GatewayId"),
+        "route.origin": values(routes, "Origin"),
+        "route.state": values(routes, "State"),
+        "vpc-id": [table["VpcId"]],
+        **tag_attributes(_tags(table)),
     }
 
 
-def _matching_route_tables(request: Request, filters: list[dict[str, Any]]) -> list[str]:
-    net = default_network(request.region, request.account_id)
-    found = _select(request, [_route_table_attributes(net)], dict, filters, _ROUTE_TABLE_FILTERS)
-    return [attributes["route-table-id"][0] for attributes in found]
+def _matching_route_tables(request: Request, filters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    tables = request.client("ec2").describe_route_tables()["RouteTables"]
+    return _select(request, tables, _route_table_attributes, filters, _ROUTE_TABLE_FILTERS)
 
 
-_NO_ROUTE = dict.fromkeys(
-    (
-        "carrierGatewayId",
-        "coreNetworkArn",
-        "destinationPrefixListId",
-        "egressOnlyGatewayId",
-        "instanceId",
-        "ipv6CidrBlock",
-        "localGatewayId",
-        "natGatewayId",
-        "networkInterfaceId",
-        "odbNetworkArn",
-        "transitGatewayId",
-        "vpcEndpointId",
-        "vpcPeeringConnectionId",
-    ),
-    "",
-)
+_ROUTE_TARGETS = {
+    "carrierGatewayId": "CarrierGatewayId",
+    "coreNetworkArn": "CoreNetworkArn",
+    "destinationPrefixListId": "DestinationPrefixListId",
+    "egressOnlyGatewayId": "EgressOnlyInternetGatewayId",
+    "instanceId": "InstanceId",
+    "ipv6CidrBlock": "DestinationIpv6CidrBlock",
+    "localGatewayId": "LocalGatewayId",
+    "natGatewayId": "NatGatewayId",
+    "networkInterfaceId": "NetworkInterfaceId",
+    "odbNetworkArn": "OdbNetworkArn",
+    "transitGatewayId": "TransitGatewayId",
+    "vpcPeeringConnectionId": "VpcPeeringConnectionId",
+}
+
+
+def _routes(table: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The routes as the provider lists them: no local route, no propagated or endpoint routes."""
+    routes = []
+    for route in table.get("Routes") or ():
+        gateway = str(route.get("GatewayId") or "")
+        if gateway == "local" or route.get("Origin") == "EnableVgwRoutePropagation":
+            continue
+        if route.get("DestinationPrefixListId") and gateway.startswith("vpce-"):
+            continue  # a gateway endpoint's route: the endpoint's own resource manages it
+        rendered = {field: str(route.get(key) or "") for field, key in _ROUTE_TARGETS.items()}
+        rendered["cidrBlock"] = str(route.get("DestinationCidrBlock") or "")
+        rendered["gatewayId"] = "" if gateway.startswith("vpce-") else gateway
+        rendered["vpcEndpointId"] = gateway if gateway.startswith("vpce-") else ""
+        routes.append(rendered)
+    return routes
 
 
 def get_route_table(request: Request) -> dict[str, Any]:
@@ -346,45 +403,45 @@ def get_route_table(request: Request) -> dict[str, Any]:
     found = _matching_route_tables(request, with_tags(filters, args.get("tags")))
     if not found and args.get("subnetId"):
         raise request.not_found(
-            "no matching EC2 Route Table found (a default subnet has no explicit route table association:"
-            " it uses its VPC's main route table, which get_route_table(vpc_id=..., filters=[association.main"
-            " = true]) finds)"
+            "no matching EC2 Route Table found (a subnet without an explicit route table association,"
+            " such as a default subnet, uses its VPC's main route table, which"
+            " get_route_table(vpc_id=..., filters=[association.main = true]) finds)"
         )
-    _one(request, "EC2 Route Table", found)
-    net = default_network(request.region, request.account_id)
+    table = _one(request, "EC2 Route Table", found)
+    owner = table.get("OwnerId", request.account_id)
     return {
-        "arn": net.arn("route-table", net.main_route_table_id),
+        "arn": _arn(request, owner, "route-table", table["RouteTableId"]),
         "associations": [
             {
-                "gatewayId": "",
-                "main": True,
-                "routeTableAssociationId": net.main_association_id,
-                "routeTableId": net.main_route_table_id,
-                "subnetId": "",
+                "gatewayId": a.get("GatewayId", ""),
+                "main": bool(a.get("Main")),
+                "routeTableAssociationId": a.get("RouteTableAssociationId", ""),
+                "routeTableId": a.get("RouteTableId", ""),
+                "subnetId": a.get("SubnetId", ""),
             }
+            for a in table.get("Associations") or ()
         ],
         "filters": args.get("filters"),
         "gatewayId": args.get("gatewayId") or "",
-        "id": net.main_route_table_id,
-        "ownerId": net.account_id,
+        "id": table["RouteTableId"],
+        "ownerId": owner,
         "region": request.region,
-        "routeTableId": net.main_route_table_id,
-        # The provider leaves out the local route.
-        "routes": [{**_NO_ROUTE, "cidrBlock": "0.0.0.0/0", "gatewayId": net.internet_gateway_id}],
+        "routeTableId": table["RouteTableId"],
+        "routes": _routes(table),
         "subnetId": args.get("subnetId") or "",
-        "tags": {},
-        "vpcId": net.vpc_id,
+        "tags": _tags(table),
+        "vpcId": table["VpcId"],
     }
 
 
 def get_route_tables(request: Request) -> dict[str, Any]:
     args = request.args
     filters = with_arguments(args.get("filters"), {"vpc-id": args.get("vpcId")})
-    ids = _matching_route_tables(request, with_tags(filters, args.get("tags")))
+    found = _matching_route_tables(request, with_tags(filters, args.get("tags")))
     return {
         "filters": args.get("filters"),
         "id": request.region,
-        "ids": ids,
+        "ids": [table["RouteTableId"] for table in found],
         "region": request.region,
         "tags": args.get("tags"),
         "vpcId": args.get("vpcId"),
@@ -439,7 +496,9 @@ def get_managed_prefix_list(request: Request) -> dict[str, Any]:
         args.get("filters"), {"prefix-list-id": args.get("id"), "prefix-list-name": args.get("name")}
     )
     found = _select(request, records, dict, with_tags(filters, args.get("tags")), _PREFIX_LIST_FILTERS)
-    record = _one(request, "EC2 Managed Prefix List", found)
+    record = _one(
+        request, "EC2 Managed Prefix List", found, "the offline engine holds those of S3 and DynamoDB"
+    )
     name, pl_id = record["prefix-list-name"][0], record["prefix-list-id"][0]
     return {
         "addressFamily": "IPv4",

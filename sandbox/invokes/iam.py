@@ -1,5 +1,6 @@
 """IAM invokes: getPolicyDocument (pure: the JSON the provider renders) and getPolicy (AWS managed
-policies, their documents from moto's bundled copy of AWS's list).
+policies computed from moto's bundled copy of AWS's list; customer managed policies from the
+embedded AWS, which holds those ``up`` created).
 
 getPolicyDocument follows terraform-provider-aws's aws_iam_policy_document (policy_model.go,
 policy_document_data_source.go): Version defaults to 2012-10-17; Sid is left out when empty; Effect
@@ -18,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import Request
+from . import Request, aws_error_code
 
 DEFAULT_VERSION = "2012-10-17"
 _STATEMENT_KEYS = (
@@ -222,23 +223,58 @@ def managed_policy(name: str) -> dict[str, Any] | None:
     return policy if isinstance(policy, dict) else None
 
 
+def _customer_policy(request: Request, arn: str | None, name: str | None) -> dict[str, Any] | None:
+    """A customer managed policy in the embedded AWS, with its default version's document."""
+    iam = request.client("iam")
+    if arn:
+        try:
+            policy = iam.get_policy(PolicyArn=arn)["Policy"]
+        except Exception as error:
+            if aws_error_code(error) != "NoSuchEntity":
+                raise
+            return None
+    else:
+        prefix = str(request.args.get("pathPrefix") or "/")
+        pages = iam.get_paginator("list_policies").paginate(Scope="Local", PathPrefix=prefix)
+        named = [p for page in pages for p in page["Policies"] if p["PolicyName"] == name]
+        if not named:
+            return None
+        policy = named[0]
+    version = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
+    document = version["PolicyVersion"]["Document"]
+    tags = iam.list_policy_tags(PolicyArn=policy["Arn"]).get("Tags") or []
+    return {
+        "arn": policy["Arn"],
+        "attachmentCount": policy.get("AttachmentCount", 0),
+        "description": policy.get("Description", ""),
+        "id": policy["Arn"],
+        "name": policy["PolicyName"],
+        "path": policy.get("Path", "/"),
+        "pathPrefix": request.args.get("pathPrefix"),
+        "policy": document if isinstance(document, str) else json.dumps(document, indent=4),
+        "policyId": policy.get("PolicyId", ""),
+        "tags": {tag["Key"]: tag["Value"] for tag in tags},
+    }
+
+
 def get_policy(request: Request) -> dict[str, Any]:
     args = request.args
     arn, name = args.get("arn"), args.get("name")
     aws_prefix = f"arn:{request.partition}:iam::aws:policy/"
-    if arn:
-        if not str(arn).startswith(aws_prefix):
+    if not (arn and str(arn).startswith(aws_prefix)) and not (name and managed_policy(str(name))):
+        customer = _customer_policy(request, str(arn) if arn else None, str(name) if name else None)
+        if customer is None:
             raise request.not_found(
-                f"no matching IAM Policy found ({arn}: the new account has no customer managed policies)"
+                f"no matching IAM Policy found ({arn or name} is neither an AWS managed policy nor"
+                " a customer managed policy the stack created)"
             )
+        return customer
+    if arn:
         name = str(arn).rsplit("/", 1)[-1]
     policy = managed_policy(str(name)) if name else None
     path = policy["Path"] if policy else ""
     if policy is None or not path.startswith(str(args.get("pathPrefix") or "/")):
-        raise request.not_found(
-            f"no matching IAM Policy found ({arn or name} is neither an AWS managed policy nor"
-            " in the new account, which has no customer managed policies)"
-        )
+        raise request.not_found(f"no matching IAM Policy found ({arn or name} is no AWS managed policy)")
     policy_arn = f"{aws_prefix}{path.lstrip('/')}{name}"
     if arn and arn != policy_arn:
         raise request.not_found(f"no matching IAM Policy found ({arn}; the policy is {policy_arn})")

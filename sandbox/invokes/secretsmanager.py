@@ -1,48 +1,42 @@
-"""Secrets Manager getSecret, by name or ARN.
+"""Secrets Manager getSecret, by name or ARN, from the embedded AWS.
 
-A secret a program looks up was made outside the stack; the new account answers it as one created
-with the defaults (AWS-managed key, no resource policy) so preview can use its ARN.
+The embedded AWS holds only the secrets ``up`` created: as with ``pulumi preview`` against a new
+account, a secret that does not exist yet is not found.
 """
 
-import hashlib
-import re
+from datetime import UTC, datetime
 from typing import Any
 
-from . import Request
-
-_SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-# arn:aws:secretsmanager:us-east-1:123456789012:secret:name-AbCdEf
-_SECRET_ARN = re.compile(r"^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:(?P<name>.+)-[A-Za-z0-9]{6}$")
-CREATED = "2025-11-03T09:00:00Z"  # sample creation time of every looked-up secret
+from . import Request, aws_error_code
 
 
-def _suffix(name: str) -> str:
-    # Secrets Manager appends six random characters to a secret's name in its ARN; derived here.
-    digest = hashlib.sha256(name.encode()).digest()
-    return "".join(_SUFFIX_ALPHABET[byte % len(_SUFFIX_ALPHABET)] for byte in digest[:6])
+def _timestamp(value: Any) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(value, datetime) else ""
 
 
 def get_secret(request: Request) -> dict[str, Any]:
-    arn = request.args.get("arn")
-    if arn:
-        match = _SECRET_ARN.match(str(arn))
-        if match is None:
-            raise request.not_found(f"{arn} is not a Secrets Manager secret ARN")
-        name = match.group("name")
-    else:
-        name = str(request.args.get("name"))
-        where = f"{request.partition}:secretsmanager:{request.region}:{request.account_id}"
-        arn = f"arn:{where}:secret:{name}-{_suffix(name)}"
+    wanted = str(request.args.get("arn") or request.args.get("name"))
+    secrets = request.client("secretsmanager")
+    try:
+        secret = secrets.describe_secret(SecretId=wanted)
+        policy = secrets.get_resource_policy(SecretId=secret["ARN"]).get("ResourcePolicy") or ""
+    except Exception as error:
+        if aws_error_code(error) != "ResourceNotFoundException":
+            raise
+        raise request.not_found(
+            f"reading Secrets Manager Secret ({wanted}): ResourceNotFoundException: no secret {wanted}"
+            f" in {request.region}"
+        ) from None
     return {
-        "arn": arn,
-        "createdDate": CREATED,
-        "description": "",
-        "id": arn,
-        "kmsKeyId": "",
-        "lastChangedDate": CREATED,
-        "name": name,
-        "policy": "",
+        "arn": secret["ARN"],
+        "createdDate": _timestamp(secret.get("CreatedDate")),
+        "description": secret.get("Description", ""),
+        "id": secret["ARN"],
+        "kmsKeyId": secret.get("KmsKeyId", ""),
+        "lastChangedDate": _timestamp(secret.get("LastChangedDate")),
+        "name": secret["Name"],
+        "policy": policy,
         "region": request.region,
-        "tags": request.args.get("tags") or {},
+        "tags": {tag["Key"]: tag["Value"] for tag in secret.get("Tags") or ()},
         "type": "",
     }
