@@ -46,6 +46,7 @@ from .analyzer import (
 from .fleet import crowd_endpoints, replicate
 from .preview import preview_stack
 from .program import RecordedResource, Recording, run_program
+from .sdkfloor import floor_pack
 from .stackconfig import StackConfig, load_stack_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -266,9 +267,9 @@ def _record(stack: str, *, preview: bool) -> Recording:
 
 
 @contextmanager
-def _pack(recording: Recording) -> Iterator[AnalyzerClient]:
+def _pack(recording: Recording, pack_dir: Path = PACK_DIR) -> Iterator[AnalyzerClient]:
     with PolicyPackProcess(
-        PACK_DIR, project=recording.project, stack=recording.stack, config=recording.config
+        pack_dir, project=recording.project, stack=recording.stack, config=recording.config
     ) as client:
         client.configure_stack(project=recording.project, stack=recording.stack, config=recording.config)
         client.configure({})
@@ -330,6 +331,16 @@ def _time_analyze_stack(
     return statistics.median(times), detail
 
 
+def _floor_figure(
+    floor: AnalyzerClient, resources: list[RecordedResource], context: StackContext, runs: int, shape: str
+) -> Figure:
+    """The SDK's share: the same request to our pack with every stack check a no-op (sandbox.sdkfloor)."""
+    median, detail = _time_analyze_stack(floor, resources, context, runs)
+    name = f"AnalyzeStack {len(resources)} resources ({shape}), SDK floor: median"
+    print(f"{name} {median:.3f} s", flush=True)
+    return Figure("pack throughput", name, median, "s", None, detail)
+
+
 def bench_analyze_stack(sizes: list[int], stack_runs: dict[int, int], crowd: int | None) -> list[Figure]:
     """AnalyzeStack over copies of the dev (Fargate) and prod (EC2) stacks, every value known (as in `up`)."""
     figures = []
@@ -337,13 +348,14 @@ def bench_analyze_stack(sizes: list[int], stack_runs: dict[int, int], crowd: int
         base = _record(shape, preview=False)
         context = StackContext(base.project, base.stack, dict(base.config))
         medians: dict[int, float] = {}
-        with _pack(base) as client:
+        with _pack(base) as client, floor_pack(PACK_DIR) as floor_dir, _pack(base, floor_dir) as floor:
             for size in sizes:
-                median, detail = _time_analyze_stack(
-                    client, replicate(base.resources, size), context, stack_runs.get(size, 3)
-                )
+                resources = replicate(base.resources, size)
+                median, detail = _time_analyze_stack(client, resources, context, stack_runs.get(size, 3))
                 medians[size] = median
                 print(stack_line(size, shape, median), flush=True)
+                if size in GROWTH_SIZES:
+                    figures.append(_floor_figure(floor, resources, context, stack_runs.get(size, 3), shape))
                 target = (
                     1.0
                     if (size, shape) == (2000, "dev")

@@ -371,3 +371,27 @@ def test_only_verdict_runs_that_section_and_records_it_with_the_notes(tmp_path, 
     assert [(f["name"], f["value"], f["verdict"]) for f in payload["figures"]] == [
         ("ratio ours / import of the SDKs", 2.5, "PASS")
     ]
+
+
+def test_the_sdk_floor_pack_has_our_stack_policies_and_finds_nothing():
+    from pulumi_policy import StackValidationPolicy
+
+    from policies import POLICIES
+    from sandbox.analyzer import PolicyPackProcess, StackContext, analyze_stack_request
+    from sandbox.sdkfloor import floor_pack
+
+    recording = dev()
+    context = StackContext(recording.project, recording.stack, dict(recording.config))
+    with (
+        floor_pack(bench.PACK_DIR) as folder,
+        PolicyPackProcess(folder, project="p", stack="s", config={}) as floor,
+    ):
+        info = floor.analyzer_info()
+        diagnostics = floor.send_analyze_stack(analyze_stack_request(recording.resources, context))
+    assert info.name == "sdk-floor"
+    # Every policy of ours the SDK runs in AnalyzeStack (resource-and-stack ones included), and no other.
+    assert [p.name for p in info.policies] == [
+        p.name for p in POLICIES if isinstance(p, StackValidationPolicy)
+    ]
+    assert len(info.policies) == 18
+    assert diagnostics == []
