@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from sandbox.engine.recording import LogMessage
-from sandbox.engine.sdk_private import CHECKED_PULUMI_VERSION, dict_to_struct, struct_to_dict
+from sandbox.engine.sdk_private import (
+    CHECKED_PULUMI_VERSION,
+    announced_resource,
+    dict_to_struct,
+    struct_to_dict,
+)
 from sandbox.program import ProgramError, RemoteComponentError, run_program
 
 CONFIG = {"aws:region": "us-east-1"}
@@ -203,3 +208,25 @@ def test_sdk_private_codec_is_pinned_to_the_checked_pulumi_version() -> None:
     assert importlib.metadata.version("pulumi") == CHECKED_PULUMI_VERSION
     values = {"name": "app", "ports": [80.0, 443.0], "tags": {"Name": "app"}}
     assert struct_to_dict(dict_to_struct(values), keep_unknowns=True) == values
+    assert announced_resource(
+        "registering resource: ty=aws:ec2/vpc:Vpc, name=main, custom=True, remote=False"
+    ) == ("aws:ec2/vpc:Vpc", "main")
+
+
+def test_resources_are_recorded_in_the_order_the_program_constructs_them(tmp_path: Path) -> None:
+    # The later groups' inputs are ready first, so they reach the monitor first.
+    program = write_program(
+        tmp_path,
+        """
+        import time
+
+        import pulumi
+        import pulumi_aws as aws
+
+        slow = pulumi.Output.from_input("a").apply(lambda v: time.sleep(0.5) or v)
+        aws.ec2.SecurityGroup("first", description=slow)
+        aws.ec2.SecurityGroup("second", description="b")
+        aws.ec2.SecurityGroup("third", description="c")
+        """,
+    )
+    assert [r.name for r in run(program).resources] == ["first", "second", "third"]  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, resource_pb2, reso
 from ..autonames import auto_name
 from ..awsdata import AwsData, InvokeError
 from .recording import LogMessage, RecordedResource, ResourceFactory, mock_id
-from .sdk_private import dict_to_struct, struct_to_dict
+from .sdk_private import announced_resource, dict_to_struct, struct_to_dict
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -77,6 +77,8 @@ class EngineState:
     # Check, ...): the run's failure as the CLI would report it, whatever the program then raised.
     engine_errors: list[str] = field(default_factory=list)
     root_urn: str = ""
+    # (type, name) -> its place in the order the program constructed resources
+    construction_order: dict[tuple[str, str], int] = field(default_factory=dict)
     _provider_regions: dict[str, str | None] = field(default_factory=dict)  # provider URN -> region
     _states: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # URN -> (id, outputs)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -100,8 +102,10 @@ class EngineState:
         return message
 
     def snapshot(self) -> list[RecordedResource]:
+        """The registrations in the order the program constructed the resources (arrival order is racy)."""
         with self._lock:
-            return list(self.resources)
+            last = len(self.construction_order)
+            return sorted(self.resources, key=lambda r: self.construction_order.get((r.type, r.name), last))
 
 
 def plain_outputs(struct: struct_pb2.Struct) -> dict[str, Any]:
@@ -271,7 +275,12 @@ class Engine(engine_pb2_grpc.EngineServicer):
 
     def Log(self, request: Any, context: Any) -> Any:  # noqa: N802
         if request.severity == engine_pb2.DEBUG:
-            return empty_pb2.Empty()  # the SDK's own tracing; the CLI shows it only with --debug
+            # The SDK's own tracing, shown by the CLI only with --debug; it tells construction order.
+            announced = announced_resource(request.message)
+            if announced is not None:
+                with self.state._lock:
+                    self.state.construction_order.setdefault(announced, len(self.state.construction_order))
+            return empty_pb2.Empty()
         message = LogMessage(SEVERITIES.get(request.severity, "info"), request.message, request.urn)
         with self.state._lock:
             self.state.logs.append(message)

@@ -7,6 +7,7 @@ functions, and ``tests/test_engine.py`` pins the pulumi version they were checke
 """
 
 import asyncio
+import re
 from typing import Any
 
 from google.protobuf import struct_pb2  # type: ignore[import-untyped]
@@ -18,6 +19,19 @@ CHECKED_PULUMI_VERSION = "3.272.0"
 def struct_to_dict(struct: struct_pb2.Struct, *, keep_unknowns: bool) -> dict[str, Any]:
     """A Struct as the program sent it, secrets wrapped; unknowns kept as ``Unknown`` or left out."""
     return rpc.deserialize_properties(struct, keep_unknowns)
+
+
+# pulumi/runtime/resource.py logs this at debug level, synchronously, when the program constructs a
+# resource: so the engine sees the program's order, which registrations (sent once inputs resolve) lose.
+_ANNOUNCEMENT = re.compile(
+    r"registering resource: ty=(?P<type>.*), name=(?P<name>.*), custom=(True|False), remote="
+)
+
+
+def announced_resource(debug_message: str) -> tuple[str, str] | None:
+    """(type, name) of a resource the program just constructed, from the SDK's debug message."""
+    match = _ANNOUNCEMENT.match(debug_message)
+    return (match["type"], match["name"]) if match else None
 
 
 def dict_to_struct(values: dict[str, Any]) -> struct_pb2.Struct:
