@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
 
     def pack_options(command: argparse.ArgumentParser) -> None:
         command.add_argument(
+            "--allow-remote-components",
+            action="store_true",
+            help="go on past multi-language components (awsx, ...) with a warning each; their children "
+            "are built by provider plugins, which are not available offline",
+        )
+        command.add_argument(
             "--policy-pack", type=Path, default=None, help="policy pack directory (default policypack)"
         )
         command.add_argument(
@@ -113,7 +119,13 @@ def _state_path(args: argparse.Namespace) -> Path:
 
 def _run_preview(args: argparse.Namespace, stack: StackConfig) -> PreviewResult:
     policy_config = load_policy_config(args.policy_pack_config)
-    return preview_stack(stack, args.program, _pack_dir(args), policy_config=policy_config)
+    return preview_stack(
+        stack,
+        args.program,
+        _pack_dir(args),
+        policy_config=policy_config,
+        allow_remote_components=args.allow_remote_components,
+    )
 
 
 PREVIEW_SCHEMA_VERSION = 1  # docs/preview.schema.json

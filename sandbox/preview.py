@@ -62,8 +62,13 @@ def preview_stack(
     *,
     policy_config: dict[str, Any] | None = None,
     run: Callable[..., Recording] = run_program,
+    allow_remote_components: bool = False,
 ) -> PreviewResult:
-    """Run the program in preview mode and, when ``pack_dir`` is given, analyze its recording."""
+    """Run the program in preview mode and, when ``pack_dir`` is given, analyze its recording.
+
+    ``allow_remote_components`` goes on past multi-language components, whose children nothing
+    builds offline (each gets a warning); without it they fail the run, naming each one.
+    """
     with ExitStack() as cleanup:
         client_future: Future[AnalyzerClient] | None = None
         if pack_dir is not None:
@@ -76,16 +81,28 @@ def preview_stack(
             executor = cleanup.enter_context(ThreadPoolExecutor(max_workers=1))
             client_future = executor.submit(pack.__enter__)
         try:
+            options = {"allow_remote_components": True} if allow_remote_components else {}
             recording = run(
-                program_dir, project=stack.project, stack=stack.stack, config=stack.config, preview=True
+                program_dir,
+                project=stack.project,
+                stack=stack.stack,
+                config=stack.config,
+                preview=True,
+                **options,
             )
         except ProgramError as error:
-            return PreviewResult(stack, None, error=str(error))
+            return PreviewResult(stack, None, error=program_failure(error))
         if client_future is None:
             return PreviewResult(stack, recording)
         client = client_future.result()
         diagnostics = run_analysis(client, recording, policy_config=policy_config)
         return PreviewResult(stack, recording, diagnostics, pack=client.analyzer_info())
+
+
+def program_failure(error: ProgramError) -> str:
+    """What the user sees of a failed program: its traceback when it raised, else the one line."""
+    traceback_at = error.details.find("Traceback (most recent call last):")
+    return error.details[traceback_at:].strip() if traceback_at >= 0 else str(error)
 
 
 def preview(

@@ -81,12 +81,15 @@ def run_program(
     if finished.returncode != 0:
         # As the CLI: an error the engine answered with (an unanswered invoke, a failed Check) is the
         # run's failure; the program's own exception is then only its consequence.
-        message = state.engine_errors[0] if state.engine_errors else finished.message
-        raise ProgramError(message, resources, finished.stderr)
+        if state.engine_errors:
+            raise ProgramError(state.engine_errors[0], resources)
+        raise ProgramError(finished.message, resources, finished.stderr)
     remote = [resource.type for resource in resources if resource.remote]
     if remote and not allow_remote_components:
         raise RemoteComponentError(remote_component_message(remote), resources)
     logs = list(state.logs) + [LogMessage("info", line) for line in finished.stdout.splitlines()]
+    # Allowed, they are still never silent: one warning per component, on the component.
+    logs += [LogMessage("warning", remote_component_message([r.type]), r.urn) for r in resources if r.remote]
     return Recording(project, stack, dict(config), resources, dict(state.outputs), list(aws.calls), logs)
 
 
