@@ -139,6 +139,10 @@ class ResourceMonitor(resource_pb2_grpc.ResourceMonitorServicer):
     def __init__(self, state: EngineState):
         self.state = state
 
+    def _refuse(self, context: Any, error: Exception) -> None:
+        """Fail the program's request with the error, kept as the run's failure (raises, as abort does)."""
+        context.abort(grpc.StatusCode.UNKNOWN, self.state.engine_error(error))
+
     def GetDeploymentInfo(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC method names
         return resource_pb2.DeploymentInfo(supportedFeatures=SUPPORTED_FEATURES)
 
@@ -152,7 +156,7 @@ class ResourceMonitor(resource_pb2_grpc.ResourceMonitorServicer):
         try:
             return self._register(request)
         except Exception as error:  # the program sees it as the registration's failure
-            context.abort(grpc.StatusCode.UNKNOWN, self.state.engine_error(error))
+            self._refuse(context, error)
 
     def _register(self, request: Any) -> Any:
         state = self.state
@@ -222,7 +226,7 @@ class ResourceMonitor(resource_pb2_grpc.ResourceMonitorServicer):
                 answer = self.state.aws.answer(request.tok, args, region)
             return resource_pb2.ResourceInvokeResponse(**{"return": dict_to_struct(answer)})
         except (InvokeError, NotEmulatedError) as error:
-            context.abort(grpc.StatusCode.UNKNOWN, self.state.engine_error(error))
+            self._refuse(context, error)
 
     def _registered(self, urn: str) -> dict[str, Any]:
         with self.state._lock:
@@ -245,19 +249,19 @@ class ResourceMonitor(resource_pb2_grpc.ResourceMonitorServicer):
             f"{request.type} {request.name}: reading an existing resource ({kind}.get) is not emulated by "
             "the offline engine, whose account holds only what the program creates"
         )
-        context.abort(grpc.StatusCode.UNKNOWN, self.state.engine_error(error))
+        self._refuse(context, error)
 
     def Call(self, request: Any, context: Any) -> Any:  # noqa: N802
         error = NotEmulatedError(f"method call {request.tok} is not emulated by the offline engine")
-        context.abort(grpc.StatusCode.UNKNOWN, self.state.engine_error(error))
+        self._refuse(context, error)
 
     def RegisterStackTransform(self, request: Any, context: Any) -> Any:  # noqa: N802
         error = NotEmulatedError("stack transforms are not run by the offline engine")
-        context.abort(grpc.StatusCode.UNKNOWN, self.state.engine_error(error))
+        self._refuse(context, error)
 
     def RegisterStackInvokeTransform(self, request: Any, context: Any) -> Any:  # noqa: N802
         error = NotEmulatedError("stack invoke transforms are not run by the offline engine")
-        context.abort(grpc.StatusCode.UNKNOWN, self.state.engine_error(error))
+        self._refuse(context, error)
 
     def RegisterResourceHook(self, request: Any, context: Any) -> Any:  # noqa: N802
         return empty_pb2.Empty()  # hooks run around provider operations, which never happen offline
