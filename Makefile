@@ -43,7 +43,7 @@ down-server:
 	@test -f .sandbox-moto.pid && kill $$(cat .sandbox-moto.pid) && rm -f .sandbox-moto.pid || true
 
 bench: $(VENV)/.installed
-	$(PY) -m sandbox.bench
+	$(PY) -m sandbox bench
 
 # checkov, for the bench's time-to-verdict comparison only, in a venv of its own (its pins are not ours);
 # the bench finds it there by itself (or through CHECKOV=<executable>, or on PATH).
@@ -57,10 +57,10 @@ bench-checkov-venv: .venv-checkov/bin/checkov
 # Architecture pictures of the dev and prod stacks in docs/; Graphviz's dot comes from Debian.
 diagram: $(VENV)/.installed
 	command -v dot >/dev/null || { apt-get update && apt-get install -y graphviz; }
-	$(PY) -m sandbox.diagram --stack dev --stack prod --out docs
+	$(PY) -m sandbox diagram --stack dev --stack prod --out docs
 
 cost: $(VENV)/.installed
-	$(PY) -m sandbox.cost --stack $(STACK)
+	$(PY) -m sandbox cost --stack $(STACK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

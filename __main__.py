@@ -26,7 +26,9 @@ plan, network, endpoints, workload = (
 interface_count = sum(1 for spec in plan if spec.is_interface)
 monthly_cost = estimate_monthly_cost(config.region, interface_count, len(zones))
 if monthly_cost is None:
-    pulumi.log.warn(f"No endpoint price is recorded for {config.region}; estimatedMonthlyCostUsd is null.")
+    pulumi.log.warn(
+        f"No endpoint price is recorded for {config.region}; estimatedMonthlyCostUsd is not exported."
+    )
 
 pulumi.export("vpcId", network.vpc_id)
 pulumi.export("privateSubnetIds", list(network.subnet_ids_by_az.values()))

@@ -27,10 +27,10 @@ import pulumi
 import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2  # type: ignore[import-untyped]
 from pulumi.output import Unknown
-from pulumi.runtime import rpc
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from .program import RecordedResource, Recording
+from .engine.program import RecordedResource, Recording
+from .sdk_private import UNKNOWN_SENTINEL
 
 ENFORCEMENT_LEVELS: dict[int, str] = {
     analyzer_pb2.ADVISORY: "advisory",
@@ -53,7 +53,6 @@ _POLICY_TYPES: dict[int, str] = {
 }
 
 # The wire encoding of values (sdk/go/common/resource/properties.go), as the engine sends them.
-UNKNOWN_SENTINEL = rpc.UNKNOWN
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
 _ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
 _ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
@@ -105,7 +104,7 @@ class PolicyPackStartError(RuntimeError):
 
 
 class PolicyConfigError(ValueError):
-    """The policy config does not fit the pack's policies or their config schemas."""
+    """The policy config is unreadable, not the CLI's JSON format, or does not fit the pack's policies."""
 
 
 def default_provider_name(package: str) -> str:
@@ -660,26 +659,3 @@ def run_analysis(
         diagnostics.extend(client.analyze(resource, everything))
     diagnostics.extend(client.analyze_stack(recording.resources))
     return diagnostics
-
-
-def analyze_recording(
-    recording: Recording,
-    pack_dir: Path,
-    *,
-    policy_config: dict[str, Any] | None = None,
-    dry_run: bool = True,
-    python: str = sys.executable,
-) -> list[Diagnostic]:
-    """Run a recorded program through a policy pack as ``pulumi preview --policy-pack`` does.
-
-    ``python`` runs the pack; the CLI uses the one of the virtualenv PulumiPolicy.yaml names.
-    """
-    with PolicyPackProcess(
-        pack_dir,
-        project=recording.project,
-        stack=recording.stack,
-        config=dict(recording.config),
-        dry_run=dry_run,
-        python=python,
-    ) as client:
-        return run_analysis(client, recording, policy_config=policy_config, dry_run=dry_run)

@@ -1,4 +1,6 @@
-"""``python -m sandbox {preview,up,verify}``: the Pulumi CLI's preview and up, offline, plus verify.
+"""``python -m sandbox COMMAND``: the Pulumi CLI's preview and up, offline, plus verify and the tools.
+
+The commands are listed once, in ``COMMANDS``.
 
 Exit codes: 0 all good; 1 a mandatory policy violation or a failed verify check; 2 the run itself
 failed (bad config, program error, a resource type the sandbox cannot create).
@@ -6,17 +8,18 @@ failed (bad config, program error, a resource type the sandbox cannot create).
 
 import argparse
 import dataclasses
+import importlib
 import json
 import sys
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from .analyzer import PolicyConfigError as PackConfigError
-from .analyzer import PolicyPackStartError
-from .cost import cost_section
-from .preview import PolicyConfigError, PreviewResult, load_policy_config, preview_stack
-from .program import Recording
+from .analyzer import PolicyConfigError, PolicyPackStartError
+from .engine.program import ProgramError, Recording
+from .preview import PreviewResult, load_policy_config, preview_stack
 from .report import (
     diagnostics_json,
     json_map,
@@ -30,7 +33,9 @@ from .report import (
     program_error_log,
     recording_json,
 )
-from .stackconfig import StackConfig, StackConfigError, load_stack_config
+from .sdk_private import moto_mock_running
+from .stackconfig import StackConfigError, StackFiles, load_stack_config
+from .tools.cost import cost_section
 
 # up and verify import boto3 (and moto) inside their commands: preview's time to verdict matters.
 
@@ -44,65 +49,58 @@ class UsageError(Exception):
     """Something the user can fix on the command line or in the stack files."""
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m sandbox",
-        description="Preview the stack with the policy pack, deploy it into moto, verify a deployed VPC.",
-        epilog="Exit codes: 0 all good, 1 a mandatory violation or a failed check, 2 the run itself failed.",
+def _stack_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--stack", default="dev", help="stack name: reads Pulumi.<stack>.yaml (default dev)")
+    command.add_argument("--program", type=Path, default=PROJECT_ROOT, help="program directory")
+    command.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _pack_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--allow-remote-components",
+        action="store_true",
+        help="go on past multi-language components (awsx, ...) with a warning each; their children "
+        "are built by provider plugins, which are not available offline",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    command.add_argument(
+        "--policy-pack", type=Path, default=None, help="policy pack directory (default policypack)"
+    )
+    command.add_argument(
+        "--policy-pack-config", type=Path, default=None, help="policy config JSON, CLI format"
+    )
 
-    def stack_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument(
-            "--stack", default="dev", help="stack name: reads Pulumi.<stack>.yaml (default dev)"
-        )
-        command.add_argument("--program", type=Path, default=PROJECT_ROOT, help="program directory")
-        command.add_argument("--json", action="store_true", help="machine-readable output")
 
-    def pack_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument(
-            "--allow-remote-components",
-            action="store_true",
-            help="go on past multi-language components (awsx, ...) with a warning each; their children "
-            "are built by provider plugins, which are not available offline",
-        )
-        command.add_argument(
-            "--policy-pack", type=Path, default=None, help="policy pack directory (default policypack)"
-        )
-        command.add_argument(
-            "--policy-pack-config", type=Path, default=None, help="policy config JSON, CLI format"
-        )
+def _aws_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--endpoint-url", default=None, help="a running moto_server, e.g. http://127.0.0.1:5000"
+    )
+    command.add_argument(
+        "--state-file",
+        type=Path,
+        default=None,
+        help=f"stack outputs saved by up (default {STATE_DIR}/<stack>.json)",
+    )
 
-    def aws_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument(
-            "--endpoint-url", default=None, help="a running moto_server, e.g. http://127.0.0.1:5000"
-        )
-        command.add_argument(
-            "--state-file",
-            type=Path,
-            default=None,
-            help=f"stack outputs saved by up (default {STATE_DIR}/<stack>.json)",
-        )
 
-    preview = commands.add_parser("preview", help="plan and policy verdicts under mocks")
-    stack_options(preview)
-    pack_options(preview)
+def preview_arguments(command: argparse.ArgumentParser) -> None:
+    _stack_options(command)
+    _pack_options(command)
 
-    up = commands.add_parser("up", help="policy check, deploy into moto, then verify")
-    stack_options(up)
-    pack_options(up)
-    aws_options(up)
 
-    # `python -m sandbox cost` hands its arguments to sandbox.cost (its own parser and options).
-    commands.add_parser("cost", help="monthly cost beside a NAT gateway and the reference architecture")
+def up_arguments(command: argparse.ArgumentParser) -> None:
+    _stack_options(command)
+    _pack_options(command)
+    _aws_options(command)
 
-    verify = commands.add_parser("verify", help="check a deployed VPC against C1-C11 and C15")
-    stack_options(verify)
-    aws_options(verify)
-    verify.add_argument("--vpc-id", default=None, help="VPC to check (default: the vpcId in the state file)")
-    verify.add_argument("--region", default=None, help="AWS Region (default: the stack's aws:region)")
-    verify.add_argument("--fix", action="store_true", help="restart stale ECS agents through SSM Run Command")
-    return parser
+
+def verify_arguments(command: argparse.ArgumentParser) -> None:
+    _stack_options(command)
+    _aws_options(command)
+    command.add_argument("--vpc-id", default=None, help="VPC to check (default: the vpcId in the state file)")
+    command.add_argument("--region", default=None, help="AWS Region (default: the stack's aws:region)")
+    command.add_argument(
+        "--fix", action="store_true", help="restart stale ECS agents through SSM Run Command"
+    )
 
 
 def _pack_dir(args: argparse.Namespace) -> Path:
@@ -117,7 +115,7 @@ def _state_path(args: argparse.Namespace) -> Path:
     return Path(args.state_file or Path(args.program) / STATE_DIR / f"{args.stack}.json")
 
 
-def _run_preview(args: argparse.Namespace, stack: StackConfig) -> PreviewResult:
+def _run_preview(args: argparse.Namespace, stack: StackFiles) -> PreviewResult:
     policy_config = load_policy_config(args.policy_pack_config)
     return preview_stack(
         stack,
@@ -199,18 +197,17 @@ def _moto(endpoint_url: str | None) -> AbstractContextManager[Any]:
     if endpoint_url:
         return nullcontext()
     from moto import mock_aws  # imported here: preview and verify against AWS never need it
-    from moto.core.models import MockAWS
 
-    if MockAWS._nested_count > 0:
+    if moto_mock_running():
         return nullcontext()  # a caller (a test session) already runs moto: use it, config and all
     # AWS managed policies are loaded because the program attaches them (AmazonEC2ContainerServiceforEC2Role).
     return mock_aws(config=MOTO_CONFIG)
 
 
 def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
-    from .awsclients import AwsClients
-    from .deploy import deploy_stack, save_state, unsupported_types
-    from .verify import verify_vpc, workload_from_config
+    from .aws.clients import AwsClients
+    from .aws.deploy import deploy_stack, save_state, unsupported_types
+    from .aws.verify import verify_vpc, workload_from_config
 
     stack = load_stack_config(args.program, args.stack)
     result = _run_preview(args, stack)
@@ -277,7 +274,7 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
     return finish(EXIT_OK if report.passed else EXIT_FAILED)
 
 
-def _verify_target(args: argparse.Namespace, stack: StackConfig) -> tuple[str, str, str | None]:
+def _verify_target(args: argparse.Namespace, stack: StackFiles) -> tuple[str, str, str | None]:
     """(VPC id, Region, endpoint URL) from the flags, else from the state ``up`` saved."""
     region, endpoint_url, vpc_id = args.region, args.endpoint_url, args.vpc_id
     if vpc_id is None:
@@ -294,8 +291,8 @@ def _verify_target(args: argparse.Namespace, stack: StackConfig) -> tuple[str, s
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from .awsclients import AwsClients
-    from .verify import verify_vpc, workload_from_config
+    from .aws.clients import AwsClients
+    from .aws.verify import verify_vpc, workload_from_config
 
     stack = load_stack_config(args.program, args.stack)
     vpc_id, region, endpoint_url = _verify_target(args, stack)
@@ -313,19 +310,64 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.passed else EXIT_FAILED
 
 
-COMMANDS = {"preview": cmd_preview, "up": cmd_up, "verify": cmd_verify}
+@dataclass(frozen=True)
+class Command:
+    """A ``python -m sandbox`` command: ``module`` holds its two functions, imported only when it runs."""
+
+    help: str
+    module: str
+    add_arguments: str = "add_arguments"  # (parser) -> None
+    run: str = "run"  # (args, out) -> exit code
+
+    def load(
+        self,
+    ) -> tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, TextIO], int]]:
+        module = importlib.import_module(self.module)
+        return getattr(module, self.add_arguments), getattr(module, self.run)
 
 
-def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
+COMMANDS = {
+    "preview": Command("plan and policy verdicts, offline", __name__, "preview_arguments", "cmd_preview"),
+    "up": Command("policy check, deploy into moto, then verify", __name__, "up_arguments", "cmd_up"),
+    "verify": Command(
+        "check a deployed VPC against C1-C11 and C15", __name__, "verify_arguments", "cmd_verify"
+    ),
+    "cost": Command("monthly cost beside a NAT gateway and the reference architecture", "sandbox.tools.cost"),
+    "diagram": Command("architecture drawings of the stacks (SVG, PNG)", "sandbox.tools.diagram"),
+    "bench": Command("how fast the guardrail answers, against its targets", "sandbox.tools.bench"),
+}
+
+
+def _parser(chosen: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox",
+        description="Preview a Pulumi program with a policy pack, deploy it into moto, verify a VPC.",
+        epilog="Exit codes: 0 all good, 1 a mandatory violation or a failed check, 2 the run itself failed.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name, command in COMMANDS.items():
+        subparser = subparsers.add_parser(name, help=command.help, description=command.help)
+        if name == chosen:  # only the command that runs is imported
+            add_arguments, run = command.load()
+            add_arguments(subparser)
+            subparser.set_defaults(run=run)
+    return parser
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["cost"]:
-        from .cost import main as cost_main
-
-        return cost_main(argv[1:])
-    args = _parser().parse_args(argv)
-    args.program = Path(args.program).resolve()
+    out = out or sys.stdout  # looked up now, not at import: tests replace sys.stdout
+    args = _parser(argv[0] if argv else None).parse_args(argv)
+    if hasattr(args, "program"):
+        args.program = Path(args.program).resolve()
     try:
-        return COMMANDS[args.command](args, out)
-    except (UsageError, StackConfigError, PolicyConfigError, PackConfigError, PolicyPackStartError) as error:
+        return int(args.run(args, out))
+    except (
+        UsageError,
+        StackConfigError,
+        PolicyConfigError,
+        PolicyPackStartError,
+        ProgramError,
+    ) as error:
         sys.stderr.write(f"error: {error}\n")
         return EXIT_ERROR

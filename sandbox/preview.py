@@ -12,15 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analyzer import AnalyzerClient, AnalyzerInfo, Diagnostic, PolicyPackProcess, run_analysis
-from .program import ProgramError, Recording, run_program
-from .stackconfig import StackConfig, StackConfigError, load_stack_config
+from .analyzer import (
+    AnalyzerClient,
+    AnalyzerInfo,
+    Diagnostic,
+    PolicyConfigError,
+    PolicyPackProcess,
+    run_analysis,
+)
+from .engine.program import ProgramError, Recording, run_program
+from .stackconfig import StackConfigError, StackFiles, load_stack_config
 
 MANDATORY = "mandatory"
-
-
-class PolicyConfigError(Exception):
-    """The --policy-pack-config file is unreadable or not the CLI's JSON format."""
 
 
 def load_policy_config(path: Path | None) -> dict[str, Any] | None:
@@ -40,7 +43,7 @@ def load_policy_config(path: Path | None) -> dict[str, Any] | None:
 
 @dataclass
 class PreviewResult:
-    stack: StackConfig
+    stack: StackFiles
     recording: Recording | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: str = ""  # the program failed: nothing to analyze
@@ -56,7 +59,7 @@ class PreviewResult:
 
 
 def preview_stack(
-    stack: StackConfig,
+    stack: StackFiles,
     program_dir: Path,
     pack_dir: Path | None,
     *,
@@ -118,7 +121,6 @@ def preview(
 
 __all__ = [
     "MANDATORY",
-    "PolicyConfigError",
     "PreviewResult",
     "StackConfigError",
     "load_policy_config",

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 import pulumi
 from pulumi.output import Unknown
-from pulumi.runtime import rpc
 
 from .analyzer import AnalyzerInfo, Diagnostic, StackContext
-from .program import LogMessage, RecordedResource, Recording
+from .engine.program import LogMessage, RecordedResource, Recording
+from .sdk_private import is_secret
 
 if TYPE_CHECKING:  # verify pulls in boto3, which preview never needs
-    from .verify import VerifyReport
+    from .aws.verify import VerifyReport
 
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -317,7 +317,7 @@ def format_value(value: Any, indent: int = 1) -> str:
     pad = "    " * indent
     if isinstance(value, Unknown):
         return UNKNOWN_TEXT
-    if rpc.is_rpc_secret(value):
+    if is_secret(value):
         return SECRET_TEXT
     if value is None:
         return "<null>"
@@ -456,7 +456,7 @@ def json_value(value: Any) -> Any:
     """A program value as JSON: unknown, secret, asset and archive as marker objects, never a crash."""
     if isinstance(value, Unknown):
         return {"$unknown": True}
-    if rpc.is_rpc_secret(value):
+    if is_secret(value):
         return {"$secret": True}  # the value stays hidden, as the CLI shows [secret]
     if value is None or isinstance(value, bool | str | int):
         return value

@@ -17,7 +17,9 @@ class StackConfigError(Exception):
 
 
 @dataclass(frozen=True)
-class StackConfig:
+class StackFiles:
+    """The project and stack named on the command line, and their config as the CLI passes it."""
+
     project: str
     stack: str
     config: dict[str, str]  # "aws:region" -> "us-east-1", "ecs-privatelink:azCount" -> "2"
@@ -55,7 +57,7 @@ def _qualify(project: str, key: str) -> str:
     return key if ":" in key else f"{project}:{key}"
 
 
-def load_stack_config(program_dir: Path, stack: str) -> StackConfig:
+def load_stack_config(program_dir: Path, stack: str) -> StackFiles:
     project_file = _read_yaml(program_dir / "Pulumi.yaml")
     project = project_file.get("name")
     if not isinstance(project, str) or not project:
@@ -76,4 +78,4 @@ def load_stack_config(program_dir: Path, stack: str) -> StackConfig:
         if isinstance(value, dict) and "secure" in value:
             raise StackConfigError(f"{stack_path.name}: secret {key} cannot be decrypted in the sandbox")
         config[_qualify(project, key)] = as_config_string(value)
-    return StackConfig(project=project, stack=stack, config=config)
+    return StackFiles(project=project, stack=stack, config=config)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.analyzer import AnalyzerClient, Diagnostic, PolicyPackProcess, run_analysis
-from sandbox.program import run_program
+from sandbox.engine.program import run_program
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK_DIR = ROOT / "policypack"

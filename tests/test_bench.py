@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import bench
-from sandbox.bench import (
+from sandbox import cli
+from sandbox.engine.program import ProgramError, Recording, run_program
+from sandbox.stackconfig import load_stack_config
+from sandbox.tools import bench
+from sandbox.tools.bench import (
     CHECKOV_FIXTURE,
     CHECKOV_SKIPPED_LINE,
     FLEET_DIR,
@@ -28,9 +31,7 @@ from sandbox.bench import (
     stack_line,
     verdict_line,
 )
-from sandbox.fleet import crowd_endpoints, replicate, stamp_copy
-from sandbox.program import ProgramError, Recording, run_program
-from sandbox.stackconfig import load_stack_config
+from sandbox.tools.fleet import crowd_endpoints, replicate, stamp_copy
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -365,7 +366,7 @@ def test_only_verdict_runs_that_section_and_records_it_with_the_notes(tmp_path, 
     monkeypatch.setattr(bench, "bench_verdict", verdict)
     monkeypatch.setattr(bench, "find_checkov", lambda: None)
     output = tmp_path / "bench-results.json"
-    assert bench.main(["--only", "verdict", "--output", str(output)]) == 0
+    assert cli.main(["bench", "--only", "verdict", "--output", str(output)]) == 0
     payload = json.loads(output.read_text())
     assert payload["notes"] == [CHECKOV_SKIPPED_LINE]
     assert [(f["name"], f["value"], f["verdict"]) for f in payload["figures"]] == [
@@ -378,7 +379,7 @@ def test_the_sdk_floor_pack_has_our_stack_policies_and_finds_nothing():
 
     from policies import POLICIES
     from sandbox.analyzer import PolicyPackProcess, StackContext, analyze_stack_request
-    from sandbox.sdkfloor import floor_pack
+    from sandbox.tools.sdkfloor import floor_pack
 
     recording = dev()
     context = StackContext(recording.project, recording.stack, dict(recording.config))

@@ -5,16 +5,16 @@ from pathlib import Path
 import pytest
 
 from components.pricing import INTERFACE_ENDPOINT_HOURLY
-from sandbox.cost import (
+from sandbox import cli
+from sandbox.engine.program import RecordedResource, Recording, run_program
+from sandbox.stackconfig import load_stack_config
+from sandbox.tools.cost import (
     REFERENCE_INTERFACE_ENDPOINTS,
     cost_report,
     cost_section,
     format_report,
-    main,
     stack_endpoints,
 )
-from sandbox.program import RecordedResource, Recording, run_program
-from sandbox.stackconfig import load_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -144,12 +144,19 @@ def test_the_dev_stack_program(preview):
 
 
 def test_command_prints_the_report(capsys):
-    assert main(["--stack", "dev", "--program", str(PROJECT_DIR), "--gb", "0"]) == 0
+    assert cli.main(["cost", "--stack", "dev", "--program", str(PROJECT_DIR), "--gb", "0"]) == 0
     out = capsys.readouterr().out
     assert "Monthly cost, dev stack in us-east-1" in out
     assert "this stack $43.80" in out
 
 
 def test_command_refuses_an_unknown_stack(capsys):
-    assert main(["--stack", "nope", "--program", str(PROJECT_DIR)]) == 2
+    assert cli.main(["cost", "--stack", "nope", "--program", str(PROJECT_DIR)]) == 2
     assert "Pulumi.nope.yaml" in capsys.readouterr().err
+
+
+def test_command_refuses_negative_gigabytes(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["cost", "--stack", "dev", "--program", str(PROJECT_DIR), "--gb", "-1"])
+    assert exit_.value.code == 2
+    assert "argument --gb: must be a number of GB, 0 or more, not -1" in capsys.readouterr().err

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.diagram import (
+from sandbox.engine.program import RecordedResource, Recording, run_program
+from sandbox.stackconfig import load_stack_config
+from sandbox.tools.diagram import (
     INGRESS_RULE,
     INTERNET_GATEWAY,
     SECURITY_GROUP,
@@ -17,8 +19,6 @@ from sandbox.diagram import (
     build_architecture,
     portable_svg,
 )
-from sandbox.program import RecordedResource, Recording, run_program
-from sandbox.stackconfig import load_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 RAW_DIR = PROJECT_DIR / "tests" / "fixtures" / "sandbox" / "raw"

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.engine.recording import LogMessage
-from sandbox.engine.sdk_private import (
+from sandbox.engine.program import ProgramError, RemoteComponentError, run_program
+from sandbox.engine.recording import LogMessage, Recording
+from sandbox.sdk_private import (
+    CHECKED_MOTO_VERSION,
     CHECKED_PULUMI_VERSION,
     announced_resource,
     dict_to_struct,
+    moto_mock_running,
     struct_to_dict,
 )
-from sandbox.program import ProgramError, RemoteComponentError, run_program
 
 CONFIG = {"aws:region": "us-east-1"}
 
@@ -25,8 +27,15 @@ def write_program(directory: Path, body: str, pulumi_yaml: str = "name: engine\n
     return directory
 
 
-def run(program: Path, **options: object) -> object:
-    return run_program(program, project="engine", stack="dev", config=CONFIG, **options)  # type: ignore[arg-type]
+def run(program: Path, *, allow_remote_components: bool = False, timeout: float = 600) -> Recording:
+    return run_program(
+        program,
+        project="engine",
+        stack="dev",
+        config=CONFIG,
+        allow_remote_components=allow_remote_components,
+        timeout=timeout,
+    )
 
 
 def test_the_program_imports_its_own_components_package_and_nothing_of_the_sandbox(
@@ -96,7 +105,7 @@ def test_log_messages_and_printed_lines_are_recorded(tmp_path: Path) -> None:
         print("hello from the program")
         """,
     )
-    assert run(program).logs == [  # type: ignore[attr-defined]
+    assert run(program).logs == [
         LogMessage("warning", "no price for this Region"),
         LogMessage("info", "hello from the program"),
     ]
@@ -128,9 +137,13 @@ def test_remote_components_are_refused_naming_each_type_and_package(tmp_path: Pa
 
 def test_remote_components_are_recorded_when_allowed_and_the_program_goes_on(tmp_path: Path) -> None:
     recording = run(write_program(tmp_path, REMOTE_PROGRAM), allow_remote_components=True)
-    vpc = recording.by_urn()["urn:pulumi:dev::engine::pulumi:pulumi:Stack$awsx:ec2:Vpc::vpc"]  # type: ignore[attr-defined]
+    [vpc] = [
+        r
+        for r in recording.resources
+        if r.urn == "urn:pulumi:dev::engine::pulumi:pulumi:Stack$awsx:ec2:Vpc::vpc"
+    ]
     assert (vpc.remote, vpc.inputs) == (True, {"cidrBlock": "10.0.0.0/16"})
-    assert recording.outputs == {"vpc": "urn:pulumi:dev::engine::pulumi:pulumi:Stack$awsx:ec2:Vpc::vpc"}  # type: ignore[attr-defined]
+    assert recording.outputs == {"vpc": "urn:pulumi:dev::engine::pulumi:pulumi:Stack$awsx:ec2:Vpc::vpc"}
 
 
 def test_an_unanswered_invoke_fails_the_run_with_one_line(tmp_path: Path) -> None:
@@ -197,20 +210,31 @@ def test_the_virtualenv_is_created_from_requirements_and_the_program_runs_in_it(
     )
     (program / "requirements.txt").write_text(f"pulumi=={CHECKED_PULUMI_VERSION}\n")
     venv = program.resolve() / ".venv"
-    assert run(program).outputs == {"prefix": str(venv)}  # type: ignore[attr-defined]
+    assert run(program).outputs == {"prefix": str(venv)}
     said = capfd.readouterr().err
     assert f"Creating the program's virtualenv {venv} from requirements.txt ..." in said
     assert f"Created {venv} in " in said
 
 
 def test_sdk_private_codec_is_pinned_to_the_checked_pulumi_version() -> None:
-    # sandbox/engine/sdk_private.py uses pulumi.runtime.rpc, which is not a documented API.
+    # sandbox/sdk_private.py uses pulumi.runtime.rpc, which is not a documented API.
     assert importlib.metadata.version("pulumi") == CHECKED_PULUMI_VERSION
     values = {"name": "app", "ports": [80.0, 443.0], "tags": {"Name": "app"}}
     assert struct_to_dict(dict_to_struct(values), keep_unknowns=True) == values
     assert announced_resource(
         "registering resource: ty=aws:ec2/vpc:Vpc, name=main, custom=True, remote=False"
     ) == ("aws:ec2/vpc:Vpc", "main")
+
+
+def test_sdk_private_moto_check_is_pinned_to_the_checked_moto_version() -> None:
+    # moto has no public "is a mock running" call; sandbox/sdk_private.py reads MockAWS._nested_count.
+    from moto import mock_aws
+
+    assert importlib.metadata.version("moto") == CHECKED_MOTO_VERSION
+    assert not moto_mock_running()
+    with mock_aws():
+        assert moto_mock_running()
+    assert not moto_mock_running()
 
 
 def test_resources_are_recorded_in_the_order_the_program_constructs_them(tmp_path: Path) -> None:
@@ -229,4 +253,4 @@ def test_resources_are_recorded_in_the_order_the_program_constructs_them(tmp_pat
         aws.ec2.SecurityGroup("third", description="c")
         """,
     )
-    assert [r.name for r in run(program).resources] == ["first", "second", "third"]  # type: ignore[attr-defined]
+    assert [r.name for r in run(program).resources] == ["first", "second", "third"]

@@ -1,7 +1,7 @@
 """The policy pack through its real gRPC Analyzer interface, started as the Pulumi CLI starts it.
 
 One pack process serves the module (each start costs about half a second); the tests that need a
-process of their own (start failures, process lifetime, analyze_recording) start one each.
+process of their own (start failures, process lifetime) start one each.
 """
 
 import os
@@ -15,7 +15,6 @@ import yaml
 from pulumi.output import Unknown
 
 from sandbox.analyzer import (
-    UNKNOWN_SENTINEL,
     AnalyzerClient,
     AnalyzerInfo,
     Diagnostic,
@@ -24,14 +23,14 @@ from sandbox.analyzer import (
     PolicyPackProcess,
     PolicyPackStartError,
     StackContext,
-    analyze_recording,
     analyze_request,
     analyze_stack_request,
     reconcile_policy_config,
     to_struct,
     to_wire,
 )
-from sandbox.program import RecordedResource, Recording, run_program
+from sandbox.engine.program import RecordedResource, Recording, run_program
+from sandbox.sdk_private import UNKNOWN_SENTINEL
 from tests.corpus import ADVISORY_POLICIES, MANDATORY_POLICIES, PACK_DIR
 from tests.test_fixture_corpus import PROGRAMS
 
@@ -126,11 +125,6 @@ def test_analyze_stack_flags_ec2_without_the_ecs_trio(client: AnalyzerClient) ->
     assert levels(diagnostics) == {("ecs-endpoints-for-ec2", "mandatory"), OPEN_ENDPOINTS}
     stack_urns = {r.urn for r in recording.resources} | {client.context.stack_urn}
     assert {d.urn for d in diagnostics} <= stack_urns
-
-
-def test_analyze_recording_runs_the_whole_preview() -> None:
-    diagnostics = analyze_recording(record("c8_missing_logs"), PACK_DIR)
-    assert levels(diagnostics) == {("logs-endpoint-for-awslogs", "mandatory"), OPEN_ENDPOINTS}
 
 
 # --- Configure ----------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import pytest
 from components.config import NAMESPACE, parse_config
 from components.endpoints import EndpointPlacementError, subnets_in_zones
 from components.planner import EndpointSpec, plan_endpoints
-from sandbox.awsdata import ACCOUNT_ID
-from sandbox.program import ProgramError, RecordedResource, Recording, run_program
+from sandbox.engine.awsdata import ACCOUNT_ID
+from sandbox.engine.program import ProgramError, RecordedResource, Recording, run_program
 from sandbox.stackconfig import load_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -323,9 +323,11 @@ def test_up_passes_real_ids_between_resources_and_into_the_outputs(dev_up):
     assert all(ids.values()) and len(set(ids.values())) == 4
 
 
-def test_region_without_a_price_exports_null_cost(prod):
+def test_region_without_a_price_exports_no_cost_and_says_so(prod):
     # The SDK sends no output exported as None, so the engine (the CLI too) has none.
     assert "estimatedMonthlyCostUsd" not in prod.outputs
+    warning = "No endpoint price is recorded for ca-west-1; estimatedMonthlyCostUsd is not exported."
+    assert [log.severity for log in prod.logs if log.message == warning] == ["warning"]
     assert prod.outputs["launchType"] == "EC2"
 
 

@@ -18,11 +18,11 @@ from typing import Any
 import boto3
 import pytest
 
-from sandbox.awsclients import AwsClients
-from sandbox.deploy import deploy_stack
-from sandbox.invokes.account import ACCOUNT_ID, complete_default_network
-from sandbox.invokes.iam import managed_policy
-from sandbox.program import ProgramError, run_program
+from sandbox.aws.clients import AwsClients
+from sandbox.aws.deploy import deploy_stack
+from sandbox.engine.invokes.account import ACCOUNT_ID, complete_default_network
+from sandbox.engine.invokes.iam import managed_policy
+from sandbox.engine.program import ProgramError, run_program
 from sandbox.stackconfig import load_stack_config
 from tests.fixtures.sandbox.support import moto_for_module
 
@@ -116,7 +116,7 @@ def test_the_embedded_account_is_a_new_account(net: DefaultNetwork):
 
 
 def outputs_zone_ids() -> list[list[str]]:
-    from sandbox.invokes.account import availability_zones, zone_ids
+    from sandbox.engine.invokes.account import availability_zones, zone_ids
 
     return [list(pair) for pair in zip(availability_zones("us-east-1"), zone_ids("us-east-1"), strict=True)]
 
@@ -340,7 +340,7 @@ def test_up_creates_a_subnet_in_the_default_vpc_moto_holds(tmp_path: Path, net: 
 PREVIEW_TWICE = """
 import sys
 from pathlib import Path
-from sandbox.program import run_program
+from sandbox.engine.program import run_program
 
 def run(name):
     program = Path(sys.argv[1]) / name

@@ -15,10 +15,10 @@ from pulumi.runtime import rpc
 
 from sandbox.analyzer import AnalyzerInfo, Diagnostic, PolicyInfo
 from sandbox.cli import _preview_json, _print_preview
+from sandbox.engine.program import LogMessage, RecordedResource, Recording
 from sandbox.preview import PreviewResult
-from sandbox.program import LogMessage, RecordedResource, Recording
 from sandbox.report import display_type, format_value, json_value, print_preview_text
-from sandbox.stackconfig import StackConfig
+from sandbox.stackconfig import StackFiles
 from tests.fixtures.sandbox.support import FIXTURE_PACK, PROJECT_ROOT, RAW, run_cli, run_cli_json
 
 SCHEMA = json.loads((PROJECT_ROOT / "docs" / "preview.schema.json").read_text())
@@ -205,7 +205,7 @@ def test_assets_and_archives_print_as_the_cli_does():
 
 def _failed(error: str) -> list[str]:
     out = io.StringIO()
-    _print_preview(PreviewResult(StackConfig("demo", "dev", {}), None, error=error), out)
+    _print_preview(PreviewResult(StackFiles("demo", "dev", {}), None, error=error), out)
     return out.getvalue().split("\n")
 
 
@@ -243,7 +243,7 @@ def test_an_error_without_a_traceback_prints_as_it_is():
 
 
 def _document(diagnostics: list[Diagnostic] = VIOLATIONS) -> dict[str, Any]:
-    result = PreviewResult(StackConfig("demo", "dev", {}), _recording(), diagnostics, pack=PACK)
+    result = PreviewResult(StackFiles("demo", "dev", {}), _recording(), diagnostics, pack=PACK)
     # Through json as the CLI prints it: what a reader gets.
     return json.loads(json.dumps(_preview_json(result, "policy")))
 

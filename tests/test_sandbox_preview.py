@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.preview import PolicyConfigError, load_policy_config, preview, preview_stack
-from sandbox.program import run_program
+from sandbox.analyzer import PolicyConfigError
+from sandbox.engine.program import run_program
+from sandbox.preview import load_policy_config, preview, preview_stack
 from sandbox.report import plan_rows
 from sandbox.stackconfig import StackConfigError, load_stack_config
 from tests.fixtures.sandbox.support import (

@@ -7,9 +7,9 @@ from typing import Any
 import boto3
 import pytest
 
-from sandbox.awsclients import AwsClients
-from sandbox.deploy import MotoFactory, UnsupportedResourceError, deploy_stack, unsupported_types
-from sandbox.program import RecordedResource
+from sandbox.aws.clients import AwsClients
+from sandbox.aws.deploy import MotoFactory, UnsupportedResourceError, deploy_stack, unsupported_types
+from sandbox.engine.program import RecordedResource
 from sandbox.stackconfig import load_stack_config
 from tests.fixtures.sandbox.support import (
     FIXTURE_PACK,

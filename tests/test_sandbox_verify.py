@@ -10,10 +10,9 @@ import pytest
 from moto.ec2.models import ec2_backends
 from moto.ecs.models import ecs_backends
 
-from sandbox.awsclients import AwsClients
-from sandbox.deploy import deploy_stack
-from sandbox.stackconfig import load_stack_config
-from sandbox.verify import (
+from sandbox.aws.clients import AwsClients
+from sandbox.aws.deploy import deploy_stack
+from sandbox.aws.verify import (
     RESTART_AGENT,
     StaleInstance,
     VerifyReport,
@@ -22,6 +21,7 @@ from sandbox.verify import (
     verify_vpc,
     workload_from_config,
 )
+from sandbox.stackconfig import load_stack_config
 from tests.fixtures.sandbox.support import PROJECT_ROOT, moto_for_module, run_cli, run_cli_json
 
 REGION = "ca-west-1"  # the prod stack: EC2 launch type, a Region after the 2023-12-23 line

@@ -7,10 +7,10 @@ from typing import Any
 import boto3
 import pytest
 
-from sandbox.awsclients import AwsClients
-from sandbox.deploy import deploy_stack
+from sandbox.aws.clients import AwsClients
+from sandbox.aws.deploy import deploy_stack
+from sandbox.aws.verify import verify_vpc, workload_from_config
 from sandbox.stackconfig import load_stack_config
-from sandbox.verify import verify_vpc, workload_from_config
 from tests.fixtures.sandbox.support import PROJECT_ROOT, moto_for_module
 
 

@@ -16,8 +16,8 @@ from components.planner import EndpointSpec, endpoint_set_digest, plan_endpoints
 from components.taskiam import execution_role_policy
 from components.workload import WorkloadPlanError, check_plan, family_name
 from components.workload_config import FARGATE_SIZES, WORKLOAD_DEFAULTS, Image, parse_workload_config
-from sandbox.awsdata import ACCOUNT_ID, AwsData
-from sandbox.program import ProgramError, RecordedResource, Recording, run_program
+from sandbox.engine.awsdata import ACCOUNT_ID, AwsData
+from sandbox.engine.program import ProgramError, RecordedResource, Recording, run_program
 from sandbox.stackconfig import load_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent

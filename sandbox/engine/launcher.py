@@ -128,7 +128,7 @@ def run_host(
         if python_path:
             env["PYTHONPATH"] = os.pathsep.join(str(path) for path in python_path)
         env["PULUMI_CONFIG"] = json.dumps(config)
-        env["PULUMI_CONFIG_SECRET_KEYS"] = "[]"
+        env["PULUMI_CONFIG_SECRET_KEYS"] = "[]"  # none: the stack loader refuses `secure:` values
         command = [
             python,
             str(host),

@@ -17,13 +17,13 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2  # type: ignore[import-untyped]
-from google.protobuf.json_format import MessageToDict  # type: ignore[import-untyped]
+from pulumi.output import Unknown
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, resource_pb2, resource_pb2_grpc
 
-from ..autonames import auto_name
-from ..awsdata import AwsData, InvokeError
+from ..sdk_private import announced_resource, dict_to_struct, is_secret, struct_to_dict, unwrap_secret
+from .autonames import auto_name
+from .awsdata import AwsData, InvokeError
 from .recording import LogMessage, RecordedResource, ResourceFactory, mock_id
-from .sdk_private import announced_resource, dict_to_struct, struct_to_dict
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -44,9 +44,6 @@ SUPPORTED_FEATURES = [
 ]
 
 # Sentinels of the Pulumi wire format (sdk/proto's property encoding).
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 SEVERITIES = {
     engine_pb2.DEBUG: "debug",
@@ -108,31 +105,30 @@ class EngineState:
             return sorted(self.resources, key=lambda r: self.construction_order.get((r.type, r.name), last))
 
 
-def plain_outputs(struct: struct_pb2.Struct) -> dict[str, Any]:
-    """Stack outputs as awaiting them in the program gives them: secrets unwrapped, and None for an
-    output with any unknown part (an Output is known only when all of it is)."""
+def stack_outputs(struct: struct_pb2.Struct) -> dict[str, Any]:
+    """Stack outputs as the CLI shows them: secrets unwrapped, and an output with any unknown part
+    unknown as a whole (an Output is known only when all of it is)."""
 
-    class UnknownPartError(Exception):
-        pass
+    def has_unknown(value: Any) -> bool:
+        if isinstance(value, Unknown):
+            return True
+        if isinstance(value, dict):
+            return any(has_unknown(item) for item in value.values())
+        if isinstance(value, list):
+            return any(has_unknown(item) for item in value)
+        return False
 
     def plain(value: Any) -> Any:
-        if value == UNKNOWN:
-            raise UnknownPartError
+        if is_secret(value):
+            return plain(unwrap_secret(value))
         if isinstance(value, dict):
-            if value.get(SPECIAL_SIG_KEY) == SECRET_SIG:
-                return plain(value.get("value"))
             return {key: plain(item) for key, item in value.items()}
         if isinstance(value, list):
             return [plain(item) for item in value]
         return value
 
-    outputs: dict[str, Any] = {}
-    for key, value in MessageToDict(struct).items():
-        try:
-            outputs[key] = plain(value)
-        except UnknownPartError:
-            outputs[key] = None
-    return outputs
+    outputs = struct_to_dict(struct, keep_unknowns=True)
+    return {key: Unknown() if has_unknown(value) else plain(value) for key, value in outputs.items()}
 
 
 class ResourceMonitor(resource_pb2_grpc.ResourceMonitorServicer):
@@ -211,7 +207,7 @@ class ResourceMonitor(resource_pb2_grpc.ResourceMonitorServicer):
 
     def RegisterResourceOutputs(self, request: Any, context: Any) -> Any:  # noqa: N802
         if request.urn.split("::")[2] == STACK_TYPE:
-            outputs = plain_outputs(request.outputs)
+            outputs = stack_outputs(request.outputs)
             with self.state._lock:
                 self.state.outputs = outputs
         return empty_pb2.Empty()

@@ -49,9 +49,6 @@ class Recording:
     def of_type(self, type_: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_]
 
-    def by_urn(self) -> dict[str, RecordedResource]:
-        return {r.urn: r for r in self.resources}
-
 
 class ProgramError(Exception):
     """The program failed; ``resources`` holds what it had registered by then.

@@ -23,7 +23,7 @@ from pulumi_policy.proxy import (
 
 from policies import POLICIES, model
 from sandbox.analyzer import PolicyPackProcess
-from sandbox.program import RecordedResource
+from sandbox.engine.program import RecordedResource
 from tests.corpus import PACK_DIR
 from tests.policies.builder import UNKNOWN, StackBuilder, run
 from tests.policies.scenarios import container, private_vpc, with_internet

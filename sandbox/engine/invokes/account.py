@@ -1,6 +1,6 @@
 """The embedded AWS account as a new account has it.
 
-The account lives in moto (``sandbox.awsdata`` starts it, or ``up`` hands over the moto it deploys
+The account lives in moto (``sandbox.engine.awsdata`` starts it, or ``up`` hands over the moto it deploys
 into). moto creates, per Region, the default VPC (172.31.0.0/16, DNS support and hostnames on), one
 default /20 subnet per AZ that maps public IPs, the main route table and the default security
 group; ``complete_default_network`` adds what moto leaves out: the internet gateway and the main

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from .autonames import DEFAULT_SEED
 from .awsdata import AwsData
-from .engine.launcher import DEFAULT_TIMEOUT_S, LaunchError, program_python, run_host
-from .engine.monitor import EngineState, serving
-from .engine.recording import (
+from .launcher import DEFAULT_TIMEOUT_S, LaunchError, program_python, run_host
+from .monitor import EngineState, serving
+from .recording import (
     LogMessage,
     ProgramError,
     RecordedResource,
@@ -24,7 +24,7 @@ from .engine.recording import (
     remote_component_message,
 )
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 __all__ = [
     "LogMessage",
@@ -96,7 +96,7 @@ def run_program(
 def shared_packages(program_dir: Path) -> list[Path]:
     """Directories on the program's PYTHONPATH (after its own directory, which runpy puts first).
 
-    A program inside this repository (the test corpora, sandbox/fleet_program) imports the
+    A program inside this repository (the test corpora, sandbox/tools/fleet_program) imports the
     repository's packages, as a monorepo's programs would have them installed in their venv; a
     program anywhere else gets nothing of the sandbox's.
     """

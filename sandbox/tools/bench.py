@@ -1,4 +1,4 @@
-"""``python -m sandbox.bench``: how fast the guardrail answers, against the targets of issue 6.
+"""``python -m sandbox bench``: how fast the guardrail answers, against the targets of issue 6.
 
 1. Time to verdict: ``python -m sandbox preview --stack dev|prod`` as a subprocess (warm venv), wall
    time and peak RSS, median of several runs.
@@ -11,7 +11,7 @@
    ``AnalyzeStack <N> resources (<dev|prod>): median <X> s`` as it is measured, then the growth
    time(10000)/time(1000) of each shape (issue 9); and one VPC with 1,000 interface endpoints, each
    with a security group and ingress rule of its own (``fleet.crowd_endpoints``).
-4. Scale: the fleet program (``sandbox/fleet_program``, N stamps of the dev stack's shape) through
+4. Scale: the fleet program (``sandbox/tools/fleet_program``, N stamps of the dev stack's shape) through
    the sandbox preview with the policy pack, each N in a fresh process so its peak RSS is its own.
 
 Prints a table with each target and PASS/MISS, and writes ``bench-results.json``.
@@ -33,9 +33,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from .analyzer import (
+from ..analyzer import (
     AnalyzerClient,
     Diagnostic,
     PolicyPackProcess,
@@ -43,13 +43,13 @@ from .analyzer import (
     analyze_stack_request,
     engine_resources,
 )
+from ..engine.program import RecordedResource, Recording, run_program
+from ..preview import preview_stack
+from ..stackconfig import StackFiles, load_stack_config
 from .fleet import crowd_endpoints, replicate
-from .preview import preview_stack
-from .program import RecordedResource, Recording, run_program
 from .sdkfloor import floor_pack
-from .stackconfig import StackConfig, load_stack_config
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FLEET_DIR = Path(__file__).resolve().parent / "fleet_program"
 FLEET_PROJECT = "ecs-privatelink-fleet"
 PACK_DIR = PROJECT_ROOT / "policypack"
@@ -334,7 +334,7 @@ def _time_analyze_stack(
 def _floor_figure(
     floor: AnalyzerClient, resources: list[RecordedResource], context: StackContext, runs: int, shape: str
 ) -> Figure:
-    """The SDK's share: the same request to our pack with every stack check a no-op (sandbox.sdkfloor)."""
+    """The SDK's share: the same request to our pack with every stack check a no-op (tools/sdkfloor.py)."""
     median, detail = _time_analyze_stack(floor, resources, context, runs)
     name = f"AnalyzeStack {len(resources)} resources ({shape}), SDK floor: median"
     print(f"{name} {median:.3f} s", flush=True)
@@ -395,7 +395,7 @@ def fleet_worker(stamps: int) -> dict[str, Any]:
             program_seconds.append(time.perf_counter() - start)
 
     config = {"aws:region": "us-east-1", f"{FLEET_PROJECT}:stamps": str(stamps)}
-    stack = StackConfig(FLEET_PROJECT, f"fleet{stamps}", config)
+    stack = StackFiles(FLEET_PROJECT, f"fleet{stamps}", config)
     start = time.perf_counter()
     result = preview_stack(stack, FLEET_DIR, PACK_DIR, run=timed_run)
     total = time.perf_counter() - start
@@ -420,7 +420,7 @@ def bench_fleet(sizes: list[int], runs: dict[int, int]) -> list[Figure]:
     figures = []
     medians: dict[int, float] = {}
     for stamps in sizes:
-        command = [sys.executable, "-m", "sandbox.bench", "--fleet-worker", str(stamps)]
+        command = [sys.executable, "-m", "sandbox", "bench", "--fleet-worker", str(stamps)]
         results = []
         for _ in range(runs.get(stamps, 1)):
             child = run_child(command)
@@ -489,20 +489,24 @@ def machine() -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sandbox.bench", description=__doc__.split("\n")[0])
-    parts_all = ["preview", "verdict", "pack", "fleet"]
-    parser.add_argument("--only", choices=parts_all, action="append", help="run a part")
+PARTS = ["preview", "verdict", "pack", "fleet"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--only", choices=PARTS, action="append", help="run a part")
     parser.add_argument("--quick", action="store_true", help="fewer runs and a smaller fleet (a smoke test)")
     parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "bench-results.json")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--fleet-worker", type=int, metavar="N", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """``python -m sandbox bench``: the figures and their targets; bench-results.json."""
     if args.fleet_worker is not None:
-        print(json.dumps(fleet_worker(args.fleet_worker)))
+        out.write(json.dumps(fleet_worker(args.fleet_worker)) + "\n")
         return 0
 
-    parts = args.only or parts_all
+    parts = args.only or PARTS
     notes: list[str] = []
     runners: dict[str, Callable[[], list[Figure]]] = {
         "preview": lambda: bench_preview(["dev", "prod"], 3 if args.quick else 7),
@@ -526,17 +530,13 @@ def main(argv: list[str] | None = None) -> int:
     for part in parts:
         print(f"running {part} …", file=sys.stderr, flush=True)
         figures.extend(runners[part]())
-    print(format_table(figures))
+    out.write(format_table(figures) + "\n")
     payload = {
         "machine": machine(),
         "figures": [{**asdict(f), "verdict": f.verdict} for f in figures],
         "notes": notes,
     }
     args.output.write_text(json.dumps(payload, indent=2) + "\n")
-    print(f"\nwrote {args.output}")
+    out.write(f"\nwrote {args.output}\n")
     missed = [f.name for f in figures if f.verdict == "MISS"]
     return 1 if args.strict and missed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -26,8 +26,8 @@ from awsfacts import (
     service_name,
 )
 
-from .awsclients import AwsClients
-from .stackconfig import StackConfig, StackConfigError
+from ..stackconfig import StackConfigError, StackFiles
+from .clients import AwsClients
 
 PROJECT = "ecs-privatelink"
 RESTART_AGENT = "sudo docker stop ecs-agent && sudo docker start ecs-agent"
@@ -79,11 +79,11 @@ class VerifyReport:
         }
 
 
-def _flag(stack: StackConfig, key: str) -> bool:
+def _flag(stack: StackFiles, key: str) -> bool:
     return (stack.get(key) or "false").lower() == "true"
 
 
-def workload_from_config(stack: StackConfig) -> Workload:
+def workload_from_config(stack: StackFiles) -> Workload:
     """The workload the stack declares (schema defaults already applied by the loader).
 
     For this project, the program's own config parser decides (with ``workload`` on, the endpoints

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .awsclients import AwsClients
-from .awsdata import embedded_aws
-from .motoresources import HANDLERS, MotoContext, reveal
-from .program import ProgramError, RecordedResource, Recording, run_program
-from .stackconfig import StackConfig
+from ..engine.awsdata import embedded_aws
+from ..engine.program import ProgramError, RecordedResource, Recording, run_program
+from ..stackconfig import StackFiles
+from .clients import AwsClients
+from .handlers import HANDLERS, MotoContext, reveal
 
 
 class UnsupportedResourceError(Exception):
@@ -50,7 +50,7 @@ class MotoFactory:
         if handler is None:
             raise UnsupportedResourceError(
                 f"the sandbox cannot create {resource.type} ('{resource.name}') in moto; "
-                "add a handler in sandbox/motoresources.py"
+                "add a handler in sandbox/aws/handlers/ (a module per service)"
             )
         resource = replace(resource, inputs=reveal(resource.inputs))
         with self._lock:
@@ -74,7 +74,7 @@ class DeployResult:
     error: str = ""
 
 
-def deploy_stack(stack: StackConfig, program_dir: Path, clients: AwsClients) -> DeployResult:
+def deploy_stack(stack: StackFiles, program_dir: Path, clients: AwsClients) -> DeployResult:
     """Run the program again, this time with every custom resource created in moto."""
     factory = MotoFactory(clients)
     try:
@@ -94,7 +94,7 @@ def deploy_stack(stack: StackConfig, program_dir: Path, clients: AwsClients) -> 
     return DeployResult(recording, factory.created)
 
 
-def save_state(path: Path, stack: StackConfig, result: DeployResult, endpoint_url: str | None) -> None:
+def save_state(path: Path, stack: StackFiles, result: DeployResult, endpoint_url: str | None) -> None:
     """The stack's outputs and resource ids, for a later ``verify`` against the same moto_server."""
     assert result.recording is not None
     state = {

@@ -1,9 +1,10 @@
-"""The only place the sandbox reaches into the Pulumi SDK's undocumented internals.
+"""The only place the sandbox reaches into undocumented internals of the SDKs it uses.
 
-The engine side must turn the protobuf Structs of the gRPC protocol into Python values and back,
-exactly as the SDK encodes them (secrets, unknowns, resource references, assets). The SDK's own
-codec, ``pulumi.runtime.rpc``, is not a documented API, so every use of it is here, behind two
-functions, and ``tests/test_engine.py`` pins the pulumi version they were checked against.
+Pulumi: the engine side must turn the protobuf Structs of the gRPC protocol into Python values and
+back, exactly as the SDK encodes them (secrets, unknowns, resource references, assets). The SDK's
+own codec, ``pulumi.runtime.rpc``, is not a documented API. moto: whether a caller already runs a
+mock has no public answer. Every such use is here, and ``tests/test_engine.py`` pins the versions
+they were checked against.
 """
 
 import asyncio
@@ -14,6 +15,20 @@ from google.protobuf import struct_pb2  # type: ignore[import-untyped]
 from pulumi.runtime import rpc
 
 CHECKED_PULUMI_VERSION = "3.272.0"
+CHECKED_MOTO_VERSION = "5.2.5"
+
+
+# The wire's "unknown value" string (protocol constant; the SDK names it rpc.UNKNOWN).
+UNKNOWN_SENTINEL: str = rpc.UNKNOWN
+
+
+def is_secret(value: Any) -> bool:
+    """Whether a value from ``struct_to_dict`` is a secret's wrapper."""
+    return bool(rpc.is_rpc_secret(value))
+
+
+def unwrap_secret(value: Any) -> Any:
+    return rpc.unwrap_rpc_secret(value)
 
 
 def struct_to_dict(struct: struct_pb2.Struct, *, keep_unknowns: bool) -> dict[str, Any]:
@@ -38,3 +53,10 @@ def dict_to_struct(values: dict[str, Any]) -> struct_pb2.Struct:
     """Values (as ``struct_to_dict`` gives them, plus plain data) as a Struct for the program."""
     # serialize_properties is a coroutine; each gRPC worker thread runs it on a loop of its own.
     return asyncio.run(rpc.serialize_properties(values, {}))
+
+
+def moto_mock_running() -> bool:
+    """Whether this process already runs a moto mock (a test session, ``up`` in-process)."""
+    from moto.core.models import MockAWS  # imported here: moto takes about a second to import
+
+    return MockAWS._nested_count > 0

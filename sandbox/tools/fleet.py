@@ -3,7 +3,7 @@
 ``replicate`` copies a recorded stack k times under new names, URNs and ids (references between
 the copied resources rewritten), for AnalyzeStack at an exact resource count. ``crowd_endpoints``
 puts many interface endpoints, each with a security group and ingress rule of its own, into the
-recorded stack's one VPC. The fleet *program* (``sandbox/fleet_program``) registers N stamps
+recorded stack's one VPC. The fleet *program* (``sandbox/tools/fleet_program``) registers N stamps
 through the project's own components.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from .program import RecordedResource, mock_id
+from ..engine.program import RecordedResource, mock_id
 
 VPC = "aws:ec2/vpc:Vpc"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"

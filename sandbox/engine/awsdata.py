@@ -1,6 +1,6 @@
 """The sandbox's embedded AWS as the provider's invokes see it: which invoke is answered by what.
 
-Answers live in ``sandbox.invokes`` (one module per AWS service); docs/offline-engine.md lists them
+Answers live in ``sandbox.engine.invokes`` (one module per AWS service); docs/offline-engine.md lists them
 and what they cannot answer. Lookups of what an account holds (VPCs, subnets, security groups,
 route tables, ECR repositories, secrets, customer managed policies, SSM parameters) query the
 embedded AWS, moto, the one ``up`` deploys into, so preview and up agree; the rest is computed. An
@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
+from ..sdk_private import moto_mock_running
 from .invokes import InvokeError, Request, amis, ec2, ecr, iam, region, secretsmanager, ssm, unanswered
 from .invokes.account import ACCOUNT_ID, availability_zones, complete_default_network, zone_ids
 from .invokes.ec2 import service_availability_zones
 
 if TYPE_CHECKING:
-    from .awsclients import AwsClients
+    from ..aws.clients import AwsClients
 
 __all__ = [
     "ACCOUNT_ID",
@@ -89,10 +90,8 @@ class _InProcessMoto:
 
     def __init__(self) -> None:
         from moto import mock_aws  # about a second to import: only programs with lookups pay it
-        from moto.core.models import MockAWS
 
-        # The check sandbox/cli.py makes too: moto has no public "is a mock running" call.
-        self._outer = MockAWS._nested_count > 0
+        self._outer = moto_mock_running()
         self._mock = mock_aws()
         self._started = False
 
@@ -163,7 +162,7 @@ class AwsData:
             if self._factory is not None:
                 self._clients[region] = self._factory(region)
             else:
-                from .awsclients import AwsClients
+                from ..aws.clients import AwsClients
 
                 self._clients[region] = AwsClients(region, moto=True)
         clients = self._clients[region]

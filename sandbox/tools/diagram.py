@@ -4,23 +4,22 @@
 ``render`` draws that model with the ``diagrams`` library, which needs Graphviz's ``dot``. The model
 has no Graphviz dependency so tests can check it where ``dot`` is not installed.
 
-    python -m sandbox.diagram --stack dev --stack prod --out docs
+    python -m sandbox diagram --stack dev --stack prod --out docs
 """
 
 import argparse
 import base64
 import ipaddress
 import re
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from awsfacts import parse_service_name
 
-from .program import RecordedResource, Recording
+from ..engine.program import RecordedResource, Recording
 from .refs import References
 
 VPC = "aws:ec2/vpc:Vpc"
@@ -453,15 +452,17 @@ def portable_svg(svg: Path) -> None:
     svg.write_text(re.sub(r'xlink:href="(?P<path>/[^"]+\.png)"', embed, text))
 
 
-def main(argv: list[str] | None = None) -> int:
-    from .program import run_program
-    from .stackconfig import load_stack_config
-
-    parser = argparse.ArgumentParser(prog="python -m sandbox.diagram", description=__doc__.split("\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", action="append", help="stack name (repeatable); default dev and prod")
     parser.add_argument("--program", type=Path, default=Path("."), help="program directory")
     parser.add_argument("--out", type=Path, default=Path("docs"), help="output directory")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """``python -m sandbox diagram``: the architecture drawings of the stacks."""
+    from ..engine.program import run_program
+    from ..stackconfig import load_stack_config
+
     for stack in args.stack or ["dev", "prod"]:
         config = load_stack_config(args.program, stack)
         # preview=False: physical ids exist, so references between resources resolve by id as well.
@@ -470,9 +471,5 @@ def main(argv: list[str] | None = None) -> int:
         )
         arch = build_architecture(recording)
         for path in render(arch, args.out / f"architecture-{stack}"):
-            print(f"wrote {path} ({len(arch.nodes)} nodes, {len(arch.edges)} edges)")
+            out.write(f"wrote {path} ({len(arch.nodes)} nodes, {len(arch.edges)} edges)\n")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

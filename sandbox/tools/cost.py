@@ -4,13 +4,13 @@ Counts come from the recorded resources (each interface endpoint × the AZs of i
 from ``components.pricing`` (each with its source and date). A price the table lacks for the
 Region is reported as missing, never guessed; the quantities are still shown.
 
-    python -m sandbox.cost --stack dev [--gb 100]
+    python -m sandbox cost --stack dev [--gb 100]
 """
 
 import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from awsfacts import CATALOG, ECS_TRIO, parse_service_name
 from components.pricing import (
@@ -22,7 +22,7 @@ from components.pricing import (
     Price,
 )
 
-from .program import Recording
+from ..engine.program import Recording
 from .refs import References
 
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -230,28 +230,30 @@ def cost_section(recording: Recording, *, gb_per_month: float = DEFAULT_GB_PER_M
     return format_report(cost_report(recording, gb_per_month=gb_per_month))
 
 
-def main(argv: list[str] | None = None) -> int:
-    from .program import ProgramError, run_program
-    from .stackconfig import StackConfigError, load_stack_config
-
-    parser = argparse.ArgumentParser(prog="python -m sandbox.cost", description=__doc__.split("\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", default="dev", help="stack name (Pulumi.<stack>.yaml); default dev")
     parser.add_argument("--program", type=Path, default=Path("."), help="program directory")
     parser.add_argument(
-        "--gb", type=float, default=DEFAULT_GB_PER_MONTH, help="assumed GB processed per month (default 100)"
+        "--gb",
+        type=_gigabytes,
+        default=DEFAULT_GB_PER_MONTH,
+        help="assumed GB processed per month (default 100)",
     )
-    args = parser.parse_args(argv)
-    if args.gb < 0:
-        parser.error("--gb must not be negative")
-    try:
-        stack = load_stack_config(args.program, args.stack)
-        recording = run_program(args.program, project=stack.project, stack=stack.stack, config=stack.config)
-    except (StackConfigError, ProgramError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    print(cost_section(recording, gb_per_month=args.gb))
+
+
+def _gigabytes(text: str) -> float:
+    value = float(text)
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a number of GB, 0 or more, not {text[:80]}")
+    return value
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """``python -m sandbox cost``: the stack's monthly cost beside a NAT gateway's."""
+    from ..engine.program import run_program
+    from ..stackconfig import load_stack_config
+
+    stack = load_stack_config(args.program, args.stack)
+    recording = run_program(args.program, project=stack.project, stack=stack.stack, config=stack.config)
+    out.write(cost_section(recording, gb_per_month=args.gb) + "\n")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,7 +7,7 @@ property dependency (always, in preview too) and, once ids exist, as the physica
 from collections.abc import Iterable
 from typing import Any
 
-from .program import RecordedResource
+from ..engine.program import RecordedResource
 
 
 class References:
