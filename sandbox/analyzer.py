@@ -9,6 +9,7 @@ dependencies and property dependencies. Reference: pulumi/pulumi pkg/resource/pl
 pkg/resource/deploy/step_generator.go and pkg/resource/analyzer/config.go.
 """
 
+import functools
 import importlib.metadata
 import json
 import os
@@ -22,7 +23,6 @@ from types import TracebackType
 from typing import Any
 
 import grpc
-import jsonschema  # type: ignore[import-untyped]
 import pulumi
 import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2  # type: ignore[import-untyped]
@@ -31,6 +31,7 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from .engine.program import RecordedResource, Recording
 from .sdk_private import UNKNOWN_SENTINEL
+from .yamlfiles import read_yaml
 
 ENFORCEMENT_LEVELS: dict[int, str] = {
     analyzer_pb2.ADVISORY: "advisory",
@@ -107,6 +108,7 @@ class PolicyConfigError(ValueError):
     """The policy config is unreadable, not the CLI's JSON format, or does not fit the pack's policies."""
 
 
+@functools.cache  # asked for every resource; the installed version does not change during a run
 def default_provider_name(package: str) -> str:
     """As the CLI names a default provider: ``default_<version>`` of the plugin (``default_7_51_1``).
 
@@ -353,6 +355,8 @@ def reconcile_policy_config(
     errors = []
     for policy in info.policies:
         schema = {"type": "object", **policy.config_schema}
+        import jsonschema  # type: ignore[import-untyped]  # 0.1 s; only a config with properties needs it
+
         validator = jsonschema.Draft7Validator(schema)
         for error in sorted(validator.iter_errors(result[policy.name][1]), key=str):
             errors.append(f"{policy.name}: {error.message}")
@@ -569,7 +573,7 @@ class PolicyPackProcess:
         """Like the CLI, refuse a folder without a readable PulumiPolicy.yaml; keep its version."""
         path = self.pack_dir / "PulumiPolicy.yaml"
         try:
-            project = yaml.safe_load(path.read_text())
+            project = read_yaml(path)
         except (OSError, yaml.YAMLError) as error:
             raise PolicyPackStartError(f"failed to load the Pulumi policy project {path}: {error}") from None
         version = project.get("version") if isinstance(project, dict) else None

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from .yamlfiles import read_yaml
+
 
 class StackConfigError(Exception):
     """The project or stack file is missing or malformed."""
@@ -36,7 +38,7 @@ class StackFiles:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        data = read_yaml(path) or {}
     except OSError as error:
         raise StackConfigError(f"cannot read {path}: {error.strerror}") from None
     except yaml.YAMLError as error:

@@ -2,6 +2,7 @@
 
 import json
 import re
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from sandbox.tools.bench import (
     CHECKOV_SKIPPED_LINE,
     FLEET_DIR,
     FLEET_PROJECT,
+    PROGRAM_SDK_IMPORTS,
     ChildRun,
     Figure,
     bench_verdict,
@@ -276,6 +278,28 @@ def test_verdict_compares_medians_of_alternated_runs(capsys):
     assert notes == []
 
 
+def test_the_floor_is_timed_beside_both_yardsticks_without_a_target(capsys):
+    calls, run = fake_runs({**TIMINGS, "program-sdk-imports": ChildRun(1.8, 1, 0, "", 1.7)})
+    floor = ["program-sdk-imports", "-c", "..."]
+    figures = bench_verdict(1, CHECKOV, [], ours=OURS, imports=IMPORTS, floor=floor, run=run)
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "Time to verdict (dev): floor (import of the dev program's pulumi_aws modules) 1.800 s, "
+        "4.50× the SDK imports, 0.60× checkov"
+    )
+    assert calls[-1] == floor
+    assert [(f.name, round(f.value, 3), f.target, f.verdict) for f in figures[-3:]] == [
+        ("floor, import of the dev program's pulumi_aws modules: median wall", 1.8, None, ""),
+        ("ratio floor / import of the SDKs", 4.5, None, ""),
+        ("ratio floor / checkov", 0.6, None, ""),
+    ]
+
+
+def test_the_floor_imports_what_the_dev_program_uses():
+    # One run of the real command: each name exists, so the floor is not an import that fails fast.
+    done = subprocess.run([sys.executable, "-c", PROGRAM_SDK_IMPORTS], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
 def test_verdict_takes_the_median_not_the_mean():
     runs = iter([1.0, 0.9, 9.0, 0.8, 1.1, 1.4, 1.3, 1.3])  # (wall, cpu): the warm-up, then three rounds
     _, run = fake_runs(TIMINGS)
@@ -359,7 +383,8 @@ def test_the_verdict_section_runs_a_fake_checkov_named_by_the_env_variable(tmp_p
 
 
 def test_only_verdict_runs_that_section_and_records_it_with_the_notes(tmp_path, monkeypatch):
-    def verdict(runs: int, checkov: str | None, notes: list[str]) -> list[Figure]:
+    def verdict(runs: int, checkov: str | None, notes: list[str], floor: list[str]) -> list[Figure]:
+        assert floor == [sys.executable, "-c", PROGRAM_SDK_IMPORTS]
         notes.append(CHECKOV_SKIPPED_LINE)
         return [Figure("time to verdict against others", "ratio ours / import of the SDKs", 2.5, "×", 3.0)]
 

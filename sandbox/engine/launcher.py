@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from ..yamlfiles import read_yaml
+
 LANGHOST = Path(__file__).with_name("langhost.py")
 # Named without .py so that nothing in its directory is importable by the program.
 HOST_SCRIPT_NAME = "sandbox-language-python-exec"
@@ -49,7 +51,7 @@ def runtime_options(program_dir: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        project = yaml.safe_load(path.read_text()) or {}
+        project = read_yaml(path) or {}
     except yaml.YAMLError as error:
         raise LaunchError(f"cannot read {path}: {error}") from None
     runtime = project.get("runtime") if isinstance(project, dict) else None
