@@ -4,6 +4,7 @@ Project-level config in ``Pulumi.yaml`` (schema defaults and plain values) comes
 stack file ``Pulumi.<stack>.yaml`` overrides it. Keys without a namespace belong to the project.
 """
 
+import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,16 +37,34 @@ class StackFiles:
         return self.config.get(full, default)
 
 
+def one_line(error: yaml.YAMLError) -> str:
+    """PyYAML's message (several lines, with a caret drawing) as one line: the problem and where."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}" if mark else problem
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = read_yaml(path) or {}
     except OSError as error:
         raise StackConfigError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise StackConfigError(f"{path} is not UTF-8 text (byte {error.start})") from None
     except yaml.YAMLError as error:
-        raise StackConfigError(f"{path} is not valid YAML: {error}") from None
+        raise StackConfigError(f"{path} is not valid YAML: {one_line(error)}") from None
     if not isinstance(data, dict):
         raise StackConfigError(f"{path} must hold a mapping")
     return data
+
+
+SHOWN_CHARACTERS = 80  # of a bad value, in an error message
+
+
+def shown(value: Any) -> str:
+    """A value as an error message shows it: its repr, cut to SHOWN_CHARACTERS."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
 
 
 def as_config_string(value: Any) -> str:
@@ -53,6 +72,41 @@ def as_config_string(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value)
+
+
+def _plain(where: str, value: Any) -> None:
+    """Refuse what YAML makes of a scalar that is not JSON (dates, binary), naming where it is."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise StackConfigError(f"{where}: key {shown(key)} must be a string")
+            _plain(f"{where}.{key}", item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _plain(f"{where}[{index}]", item)
+    elif isinstance(value, datetime.date):
+        raise StackConfigError(
+            f"{where}: {value.isoformat()} is a YAML date; quote it ('{value.isoformat()}') to pass a string"
+        )
+    elif not (value is None or isinstance(value, str | bool | int | float)):
+        raise StackConfigError(
+            f"{where}: a YAML {type(value).__name__} is not a config value; use a string, number, "
+            "boolean, list or mapping"
+        )
+
+
+def _config_section(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """The file's ``config:`` mapping, with string keys and JSON values, else one clear error."""
+    section = data.get("config")
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise StackConfigError(f"{path.name}: config must map keys to values, not {shown(section)}")
+    for key, value in section.items():
+        if not isinstance(key, str) or not key:
+            raise StackConfigError(f"{path.name}: config key {shown(key)} must be a non-empty string")
+        _plain(f"{path.name}: {key}", value)
+    return section
 
 
 def _qualify(project: str, key: str) -> str:
@@ -65,7 +119,7 @@ def load_stack_config(program_dir: Path, stack: str) -> StackFiles:
     if not isinstance(project, str) or not project:
         raise StackConfigError(f"{program_dir / 'Pulumi.yaml'} has no project name")
     config: dict[str, str] = {}
-    for key, spec in (project_file.get("config") or {}).items():
+    for key, spec in _config_section(program_dir / "Pulumi.yaml", project_file).items():
         if isinstance(spec, dict):
             value = spec.get("value", spec.get("default"))
             if value is None:
@@ -76,7 +130,7 @@ def load_stack_config(program_dir: Path, stack: str) -> StackFiles:
     stack_path = program_dir / f"Pulumi.{stack}.yaml"
     if not stack_path.is_file():
         raise StackConfigError(f"no stack file {stack_path.name} in {program_dir}")
-    for key, value in (_read_yaml(stack_path).get("config") or {}).items():
+    for key, value in _config_section(stack_path, _read_yaml(stack_path)).items():
         if isinstance(value, dict) and "secure" in value:
             raise StackConfigError(f"{stack_path.name}: secret {key} cannot be decrypted in the sandbox")
         config[_qualify(project, key)] = as_config_string(value)
