@@ -9,6 +9,7 @@ dependencies and property dependencies. Reference: pulumi/pulumi pkg/resource/pl
 pkg/resource/deploy/step_generator.go and pkg/resource/analyzer/config.go.
 """
 
+import difflib
 import functools
 import importlib.metadata
 import json
@@ -30,6 +31,7 @@ from pulumi.output import Unknown
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from .engine.program import RecordedResource, Recording
+from .messages import shown
 from .sdk_private import UNKNOWN_SENTINEL
 from .yamlfiles import read_yaml
 
@@ -312,10 +314,40 @@ def _split_config(name: str, value: Any) -> tuple[str | None, dict[str, Any]]:
         properties = {key: item for key, item in value.items() if key != "enforcementLevel"}
         level = value.get("enforcementLevel")
     else:
-        raise PolicyConfigError(f"{name}: {value!r} is not a valid value; must be a string or an object")
+        raise PolicyConfigError(f"{name}: {shown(value)} is not a valid value; must be a string or an object")
     if level is not None and (not isinstance(level, str) or level not in _LEVEL_VALUES):
-        raise PolicyConfigError(f"{name}: {level!r} is not a valid enforcement level")
+        raise PolicyConfigError(
+            f"{name}: {shown(level)} is not a valid enforcement level; one of {', '.join(_LEVEL_VALUES)}"
+        )
+    if name == "all" and properties:
+        raise PolicyConfigError(
+            f"all: takes an enforcement level only, not properties ({', '.join(sorted(properties))}); "
+            "set properties on the policy they belong to"
+        )
     return level, properties
+
+
+def _control_characters(where: str, value: Any) -> list[str]:
+    """Complaints for strings with control characters (a pasted newline): Python's schema patterns let
+    ``$`` match before a final newline, where the CLI's (Go's) do not."""
+    if isinstance(value, dict):
+        return [c for key, item in value.items() for c in _control_characters(f"{where}.{key}", item)]
+    if isinstance(value, list):
+        return [c for index, item in enumerate(value) for c in _control_characters(f"{where}[{index}]", item)]
+    bad = [char for char in value if ord(char) < 0x20 or ord(char) == 0x7F] if isinstance(value, str) else []
+    return [f"{where}: {shown(value)} has a control character (U+{ord(bad[0]):04X})"] if bad else []
+
+
+def _unknown_properties(policy: "PolicyInfo", properties: dict[str, Any]) -> list[str]:
+    """One complaint per property the policy's schema does not declare, with the nearest name."""
+    declared = sorted(policy.config_schema.get("properties", {}))
+    complaints = []
+    for key in sorted(set(properties) - set(declared)):
+        near = difflib.get_close_matches(key, declared, n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        known = f" (its properties: {', '.join(declared)})" if declared else " (it takes none)"
+        complaints.append(f"{policy.name}: no property '{key}'{hint}{known}")
+    return complaints
 
 
 def reconcile_policy_config(
@@ -352,11 +384,16 @@ def reconcile_policy_config(
             level, properties = _split_config(name, value)
             old_level, old_properties = result[name]
             result[name] = (level or old_level, {**old_properties, **properties})
-    errors = []
+    import jsonschema  # type: ignore[import-untyped]  # 0.1 s: imported when a config is validated
+
+    errors: list[str] = []
+    for policy in info.policies:
+        if policy.name in policy_config:
+            _, properties = _split_config(policy.name, policy_config[policy.name])
+            errors.extend(_unknown_properties(policy, properties))
+            errors.extend(_control_characters(policy.name, properties))
     for policy in info.policies:
         schema = {"type": "object", **policy.config_schema}
-        import jsonschema  # type: ignore[import-untyped]  # 0.1 s; only a config with properties needs it
-
         validator = jsonschema.Draft7Validator(schema)
         for error in sorted(validator.iter_errors(result[policy.name][1]), key=str):
             errors.append(f"{policy.name}: {error.message}")

@@ -34,8 +34,12 @@ def load_policy_config(path: Path | None) -> dict[str, Any] | None:
         data = json.loads(path.read_text())
     except OSError as error:
         raise PolicyConfigError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise PolicyConfigError(f"{path} is not UTF-8 text (byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise PolicyConfigError(f"{path} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise PolicyConfigError(f"{path} nests objects or arrays too deeply to be a policy config") from None
     if not isinstance(data, dict):
         raise PolicyConfigError(f"{path} must hold a JSON object keyed by policy name")
     return data

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from .messages import shown
 from .yamlfiles import read_yaml
 
 
@@ -56,15 +57,6 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise StackConfigError(f"{path} must hold a mapping")
     return data
-
-
-SHOWN_CHARACTERS = 80  # of a bad value, in an error message
-
-
-def shown(value: Any) -> str:
-    """A value as an error message shows it: its repr, cut to SHOWN_CHARACTERS."""
-    text = repr(value)
-    return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
 
 
 def as_config_string(value: Any) -> str:

@@ -175,6 +175,28 @@ def test_configure_properties_reach_the_policy(configured: AnalyzerClient) -> No
             "ecs-endpoints-for-ec2: 'LAMBDA' is not one of",
         ),
         ({"ecs-endpoints-for-ec2": 3}, "must be a string or an object"),
+        (
+            {"ecs-agent-version": {"minimumAgentVerison": "1.80.0"}},
+            "ecs-agent-version: no property 'minimumAgentVerison'; did you mean 'minimumAgentVersion'? "
+            "(its properties: minimumAgentVersion)",
+        ),
+        (
+            {"endpoint-private-dns": {"minimumAgentVersion": "1.80.0"}},
+            "endpoint-private-dns: no property 'minimumAgentVersion' (its properties: launchType, region)",
+        ),
+        (
+            {"all": {"enforcementLevel": "advisory", "region": "us-east-1"}},
+            "all: takes an enforcement level only",
+        ),
+        (
+            {"endpoint-private-dns": {"region": "mars-1"}},
+            "endpoint-private-dns: 'mars-1' does not match '^[a-z]{2,4}(?:-[a-z]+)+-[0-9]+$'",
+        ),
+        (
+            {"ecs-agent-version": {"minimumAgentVersion": "1.80.0\n"}},
+            "ecs-agent-version.minimumAgentVersion: '1.80.0\\n' has a control character (U+000A)",
+        ),
+        ({"endpoint-private-dns": "x" * 500}, "endpoint-private-dns: '" + "x" * 78 + "… is not a valid"),
     ],
 )
 def test_configure_rejects_invalid_config(configured: AnalyzerClient, config: dict, complaint: str) -> None:

@@ -298,3 +298,18 @@ def test_the_command_line_exits_with_the_verdict_and_flushes_everything():
     )
     assert done.returncode == 1
     assert re.search(r"\nPolicy verdicts: \d+ mandatory, \d+ other \(\S+, \d+ policies\)\n$", done.stdout)
+
+
+@pytest.mark.parametrize(
+    ("content", "complaint"),
+    [
+        (b'{"a": "caf\xe9"}', r"is not UTF-8 text \(byte 10\)"),
+        (b"[" * 100_000 + b"]" * 100_000, "nests objects or arrays too deeply to be a policy config"),
+        (b'{"a": {"b": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}", "nests objects or arrays too deeply"),
+    ],
+)
+def test_an_unreadable_policy_config_file_is_one_error(tmp_path: Path, content: bytes, complaint: str):
+    path = tmp_path / "policy.json"
+    path.write_bytes(content)
+    with pytest.raises(PolicyConfigError, match=complaint):
+        load_policy_config(path)

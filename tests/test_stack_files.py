@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from sandbox import cli
-from sandbox.stackconfig import SHOWN_CHARACTERS, StackConfigError, load_stack_config, shown
+from sandbox.messages import SHOWN_CHARACTERS, shown
+from sandbox.stackconfig import StackConfigError, load_stack_config
 
 PROJECT = "name: demo\nruntime: python\n"
 

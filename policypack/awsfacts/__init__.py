@@ -22,6 +22,7 @@ from .needs import PLAN_ORDER, LaunchType, Need, Workload, required_endpoints
 from .regions import (
     PARTITION_DNS_SUFFIX,
     REGION_PARTITION,
+    REGION_SHAPE,
     UnknownRegionError,
     is_post_line_region,
     launched_2024_or_later,
@@ -64,6 +65,7 @@ __all__ = [
     "PARTITION_DNS_SUFFIX",
     "PLAN_ORDER",
     "REGION_PARTITION",
+    "REGION_SHAPE",
     "SERVICE_CONSIDERATION",
     "EndpointService",
     "EndpointType",

@@ -4,6 +4,10 @@
 pinned botocore disagrees), so the pack needs no botocore at run time.
 """
 
+# What a Region name looks like (us-east-1, us-gov-west-1, eusc-de-east-1): RE2- and ECMA-compatible, so
+# it also serves as a JSON Schema pattern the Pulumi CLI can check.
+REGION_SHAPE = r"[a-z]{2,4}(?:-[a-z]+)+-[0-9]+"
+
 PARTITION_DNS_SUFFIX: dict[str, str] = {
     "aws": "amazonaws.com",
     "aws-cn": "amazonaws.com.cn",

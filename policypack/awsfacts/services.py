@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .regions import partition_of
+from .regions import REGION_SHAPE, partition_of
 
 
 class EndpointType(StrEnum):
@@ -122,9 +122,7 @@ class ServiceName:
 # The Region part must look like a Region: customer and partner PrivateLink services are named
 # com.amazonaws.vpce.<region>.vpce-svc-<hex>, and S3 Multi-Region Access Points
 # com.amazonaws.s3-global.accesspoint; neither is a Regional AWS service the AWS-service rules can judge.
-_SERVICE_NAME = re.compile(
-    r"^(?P<prefix>(?:cn\.)?com\.amazonaws)\.(?P<region>[a-z]{2,4}(?:-[a-z]+)+-[0-9]+)\.(?P<key>.+)$"
-)
+_SERVICE_NAME = re.compile(rf"^(?P<prefix>(?:cn\.)?com\.amazonaws)\.(?P<region>{REGION_SHAPE})\.(?P<key>.+)$")
 
 
 def parse_service_name(name: str) -> ServiceName | None:

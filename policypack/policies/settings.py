@@ -20,6 +20,7 @@ DEFAULT_MINIMUM_AGENT_VERSION = ".".join(str(part) for part in awsfacts.MIN_ECS_
 REGION_SCHEMA: dict[str, dict[str, Any]] = {
     "region": {
         "type": "string",
+        "pattern": f"^{awsfacts.REGION_SHAPE}$",
         "description": "Region of resources that set none and whose provider sets none; "
         "defaults to the stack's aws:region config.",
     }
