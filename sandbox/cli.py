@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .analyzer import PolicyConfigError as PackConfigError
-from .analyzer import PolicyPackStartError
+from .analyzer import PolicyPackStartError, apply_remediations
 from .cost import cost_section
 from .preview import PolicyConfigError, PreviewResult, load_policy_config, preview_stack
 from .program import Recording
@@ -29,6 +29,7 @@ from .report import (
     print_verify,
     program_error_log,
     recording_json,
+    remediations_json,
 )
 from .stackconfig import StackConfig, StackConfigError, load_stack_config
 
@@ -154,6 +155,7 @@ def _preview_json(result: PreviewResult, pack_path: str = "") -> dict[str, Any]:
             else None
         ),
         "diagnostics": diagnostics_json(result.diagnostics),
+        "remediations": remediations_json(result.remediations),
         "logs": logs_json(recording.logs) if recording else [],
         # The stack counts as a resource to create, as the CLI counts it.
         "resourcesToCreate": len(recording.resources) + 1 if recording else 0,
@@ -173,7 +175,9 @@ def _print_preview(result: PreviewResult, out: TextIO, pack_path: str = "") -> N
         print_preview_text(shown, result.diagnostics, result.pack, out, pack_path=pack_path, failed=True)
         return
     assert recording is not None
-    print_preview_text(recording, result.diagnostics, result.pack, out, pack_path=pack_path)
+    print_preview_text(
+        recording, result.diagnostics, result.pack, out, pack_path=pack_path, remediations=result.remediations
+    )
     print_endpoint_reasons(recording, out)
     out.write(cost_section(recording) + "\n")
     if result.pack is not None:
@@ -249,7 +253,11 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
 
     with _moto(args.endpoint_url):
         clients = AwsClients(stack.region, endpoint_url=args.endpoint_url, moto=True)
-        deployed = deploy_stack(stack, args.program, clients)
+        remediations = result.remediations
+        # What the preview's remediations changed is what gets created, as the CLI remediates before creating.
+        deployed = deploy_stack(
+            stack, args.program, clients, prepare=lambda resource: apply_remediations(resource, remediations)
+        )
         summary["deploy"] = {
             "created": [{"type": c.type, "id": c.id, "urn": c.urn} for c in deployed.created],
             "outputs": json_map(deployed.recording.outputs) if deployed.recording else None,
