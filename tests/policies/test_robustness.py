@@ -5,6 +5,7 @@ The only exception a policy may end with is ``NotCheckableYetError``, the pack's
 still be a full sentence that cites a consideration.
 """
 
+import copy
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -12,6 +13,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pulumi_policy import ResourceValidationPolicy
 from pulumi_policy.proxy import (
     UNKNOWN_ARRAY_VALUE,
     UNKNOWN_BOOLEAN_VALUE,
@@ -140,8 +142,24 @@ EXAMPLES = 400
 SENTENCE = re.compile(r"^[A-Z].*\(C\d+\).*\.$", re.S)
 
 
+REMEDIATING = [
+    policy for policy in POLICIES if isinstance(policy, ResourceValidationPolicy) and policy.has_remediation()
+]
+
+
+def _remediate_all(builder: StackBuilder, config: dict[str, Any]) -> None:
+    """Every remediation on every resource, each on its own copy of the inputs (it sets properties)."""
+    for policy in REMEDIATING:
+        for resource in builder.resources:
+            args = builder.resource_args(resource, config)
+            args.props = copy.deepcopy(args.props)
+            fixed = policy.remediate(args)
+            assert fixed is None or fixed is args.props, policy.name
+
+
 def _run_all(builder: StackBuilder, config: dict[str, Any]) -> tuple[int, int]:
-    """Run every policy as the servicer would; return how many violations and notes came out."""
+    """Run every policy as the servicer would, and every remediation; return how many violations and
+    notes came out."""
     violations = notes = 0
     for policy in POLICIES:
         outcome = run(policy.name, builder, config)
@@ -149,6 +167,7 @@ def _run_all(builder: StackBuilder, config: dict[str, Any]) -> tuple[int, int]:
             assert SENTENCE.match(text), text
         violations += len(outcome.messages)
         notes += len(outcome.notes)
+    _remediate_all(builder, config)
     return violations, notes
 
 
