@@ -5,7 +5,6 @@ The only exception a policy may end with is ``NotCheckableYetError``, the pack's
 still be a full sentence that cites a consideration.
 """
 
-import copy
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -148,11 +147,11 @@ REMEDIATING = [
 
 
 def _remediate_all(builder: StackBuilder, config: dict[str, Any]) -> None:
-    """Every remediation on every resource, each on its own copy of the inputs (it sets properties)."""
+    """Every remediation on every resource, chained as the SDK's Remediate chains them. They set
+    properties on the inputs, so this runs after the checks, on a stack that is not used again."""
     for policy in REMEDIATING:
         for resource in builder.resources:
             args = builder.resource_args(resource, config)
-            args.props = copy.deepcopy(args.props)
             fixed = policy.remediate(args)
             assert fixed is None or fixed is args.props, policy.name
 
