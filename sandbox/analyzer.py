@@ -9,6 +9,7 @@ dependencies and property dependencies. Reference: pulumi/pulumi pkg/resource/pl
 pkg/resource/deploy/step_generator.go and pkg/resource/analyzer/config.go.
 """
 
+import dataclasses
 import difflib
 import functools
 import importlib.metadata
@@ -75,6 +76,27 @@ class Diagnostic:
     description: str
     severity: str = ""  # "" (unspecified), "low", "medium", "high", "critical"
     policy_pack_version: str = ""
+
+
+@dataclass(frozen=True)
+class Remediation:
+    """One property a policy's ``remediate`` changed on one resource before the resource was analyzed."""
+
+    policy_name: str
+    policy_pack_name: str
+    urn: str
+    property: str
+    old: Any  # the program's value; None when it left the property unset
+    new: Any  # None when the remediation removed the property
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the CLI's policy calls give for one preview or update."""
+
+    diagnostics: list[Diagnostic]
+    remediations: list[Remediation]
+    recording: Recording  # with the remediated inputs: what Analyze, AnalyzeStack and the deploy see
 
 
 @dataclass(frozen=True)
@@ -197,6 +219,19 @@ def to_wire(value: Any) -> Any:
     if value is None or isinstance(value, str | bool | int | float):
         return value
     raise TypeError(f"cannot send a value of type {type(value).__name__} to a policy pack")
+
+
+def from_wire(value: Any) -> Any:
+    """A value a policy pack sent back (a remediation), as the recording holds values."""
+    if value == UNKNOWN_SENTINEL:
+        return Unknown()
+    if isinstance(value, dict) and _SIG_KEY not in value:
+        return {key: from_wire(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [from_wire(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # Struct numbers are doubles; the program's integers stay integers
+    return value
 
 
 def to_struct(properties: dict[str, Any]) -> struct_pb2.Struct:
@@ -428,6 +463,7 @@ class AnalyzerClient:
         self.context = context
         # Python packs always report 0.0.1; the CLI uses PulumiPolicy.yaml's version instead.
         self.pack_version = pack_version
+        self.remediating = False  # some policy's level is remediate: Remediate can change something
 
     def analyzer_info(self) -> AnalyzerInfo:
         info = self._stub.GetAnalyzerInfo(empty_pb2.Empty())
@@ -476,6 +512,7 @@ class AnalyzerClient:
         {"policy-name": {"enforcementLevel": "advisory", "param": 1}}, and "all" for every policy.
         """
         reconciled = reconcile_policy_config(self.analyzer_info(), policy_config)
+        self.remediating = any(level == "remediate" for level, _ in reconciled.values())
         request = analyzer_pb2.ConfigureAnalyzerRequest(
             policyConfig={
                 name: analyzer_pb2.PolicyConfig(
@@ -514,6 +551,45 @@ class AnalyzerClient:
         response = self._stub.Analyze(analyze_request(resource, resources, self.context))
         # The CLI reports every diagnostic of an Analyze call against the analyzed resource.
         return [_diagnostic(message, resource.urn, self.pack_version) for message in response.diagnostics]
+
+    def remediate(
+        self, resource: RecordedResource, resources: list[RecordedResource]
+    ) -> tuple[RecordedResource, list[Remediation], list[Diagnostic]]:
+        """Remediate, as the CLI sends it before Analyze: the resource with the remediated inputs.
+
+        Each remediation in the response carries the whole property set after it (the SDK runs them in
+        order, each on the previous one's result); a policy's changes are the differences to the one before.
+        """
+        response = self._stub.Remediate(analyze_request(resource, resources, self.context))
+        values = dict(resource.inputs)
+        current = to_wire(values)
+        changes: list[Remediation] = []
+        diagnostics: list[Diagnostic] = []
+        for remediation in response.remediations:
+            if remediation.diagnostic:
+                diagnostics.append(
+                    Diagnostic(
+                        policy_name=remediation.policyName,
+                        policy_pack_name=remediation.policyPackName,
+                        enforcement_level="advisory",
+                        message=remediation.diagnostic,
+                        urn=resource.urn,
+                        description=remediation.description,
+                        policy_pack_version=self.pack_version or remediation.policyPackVersion,
+                    )
+                )
+            if not remediation.HasField("properties"):
+                continue
+            after = json_format.MessageToDict(remediation.properties)
+            for key in sorted(set(current) | set(after)):
+                if current.get(key) != after.get(key):
+                    name, new = remediation.policyName, from_wire(after[key]) if key in after else None
+                    changes.append(
+                        Remediation(name, remediation.policyPackName, resource.urn, key, values.get(key), new)
+                    )
+                    values[key] = new
+            current = after
+        return apply_remediations(resource, changes), changes, diagnostics
 
     def analyze_stack(self, resources: list[RecordedResource]) -> list[Diagnostic]:
         """Stack policies over everything; diagnostics without a known URN go to the stack."""
@@ -676,6 +752,28 @@ class PolicyPackProcess:
                     stream.close()
 
 
+def apply_remediations(resource: RecordedResource, remediations: list[Remediation]) -> RecordedResource:
+    """``resource`` with the remediated properties set (removed when a remediation dropped one).
+
+    A remediation applies only while the property still holds the value it fixed: ``up`` runs the program
+    again and applies what the preview's remediations changed, as the CLI would remediate the same inputs.
+    """
+    inputs, outputs = dict(resource.inputs), dict(resource.outputs)
+    changed = False
+    for remediation in remediations:
+        if remediation.urn != resource.urn or to_wire(inputs.get(remediation.property)) != to_wire(
+            remediation.old
+        ):
+            continue
+        changed = True
+        for properties in (inputs, outputs):
+            if remediation.new is None:
+                properties.pop(remediation.property, None)
+            else:
+                properties[remediation.property] = remediation.new
+    return dataclasses.replace(resource, inputs=inputs, outputs=outputs) if changed else resource
+
+
 def run_analysis(
     client: AnalyzerClient,
     recording: Recording,
@@ -683,11 +781,24 @@ def run_analysis(
     policy_config: dict[str, Any] | None = None,
     dry_run: bool = True,
 ) -> list[Diagnostic]:
-    """The CLI's calls for one preview or update on a running pack; returns all diagnostics.
+    """The CLI's calls for one preview or update on a running pack; returns all diagnostics."""
+    return analyze_and_remediate(client, recording, policy_config=policy_config, dry_run=dry_run).diagnostics
 
-    ConfigureStack, Configure (schema defaults plus ``policy_config``), Analyze for every resource the
-    engine registers (stack, default providers, the program's resources) in registration order, then
-    AnalyzeStack once. The pack must run with the recording's stack config (PULUMI_CONFIG).
+
+def analyze_and_remediate(
+    client: AnalyzerClient,
+    recording: Recording,
+    *,
+    policy_config: dict[str, Any] | None = None,
+    dry_run: bool = True,
+) -> Analysis:
+    """The CLI's calls for one preview or update on a running pack.
+
+    ConfigureStack, Configure (schema defaults plus ``policy_config``), then for every resource the engine
+    registers (stack, default providers, the program's resources), in registration order, Remediate (when
+    some policy is set to remediate; the CLI sends it always, it changes nothing otherwise) and Analyze on
+    the remediated inputs, then AnalyzeStack once over the remediated stack. The pack must run with the
+    recording's stack config (PULUMI_CONFIG). The program itself ran before and saw its own values.
     """
     context = StackContext(recording.project, recording.stack, dict(recording.config))
     client.configure_stack(
@@ -696,7 +807,17 @@ def run_analysis(
     client.configure(policy_config or {})
     everything = engine_resources(recording.resources, context)
     diagnostics: list[Diagnostic] = []
-    for resource in everything:
+    remediations: list[Remediation] = []
+    for index, resource in enumerate(everything):
+        if client.remediating:
+            resource, changes, failures = client.remediate(resource, everything)
+            everything[index] = resource
+            remediations.extend(changes)
+            diagnostics.extend(failures)
         diagnostics.extend(client.analyze(resource, everything))
-    diagnostics.extend(client.analyze_stack(recording.resources))
-    return diagnostics
+    by_urn = {resource.urn: resource for resource in everything}
+    remediated = dataclasses.replace(
+        recording, resources=[by_urn.get(resource.urn, resource) for resource in recording.resources]
+    )
+    diagnostics.extend(client.analyze_stack(remediated.resources))
+    return Analysis(diagnostics, remediations, remediated)

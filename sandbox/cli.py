@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from .analyzer import PolicyConfigError, PolicyPackStartError
+from .analyzer import PolicyConfigError, PolicyPackStartError, apply_remediations
 from .engine.program import ProgramError, Recording
 from .preview import PreviewResult, load_policy_config, preview_stack
 from .report import (
@@ -32,6 +32,7 @@ from .report import (
     print_verify,
     program_error_log,
     recording_json,
+    remediations_json,
 )
 from .sdk_private import moto_mock_running
 from .stackconfig import StackConfigError, StackFiles, load_stack_config
@@ -152,6 +153,7 @@ def _preview_json(result: PreviewResult, pack_path: str = "") -> dict[str, Any]:
             else None
         ),
         "diagnostics": diagnostics_json(result.diagnostics),
+        "remediations": remediations_json(result.remediations),
         "logs": logs_json(recording.logs) if recording else [],
         # The stack counts as a resource to create, as the CLI counts it.
         "resourcesToCreate": len(recording.resources) + 1 if recording else 0,
@@ -171,7 +173,9 @@ def _print_preview(result: PreviewResult, out: TextIO, pack_path: str = "") -> N
         print_preview_text(shown, result.diagnostics, result.pack, out, pack_path=pack_path, failed=True)
         return
     assert recording is not None
-    print_preview_text(recording, result.diagnostics, result.pack, out, pack_path=pack_path)
+    print_preview_text(
+        recording, result.diagnostics, result.pack, out, pack_path=pack_path, remediations=result.remediations
+    )
     print_endpoint_reasons(recording, out)
     out.write(cost_section(recording) + "\n")
     if result.pack is not None:
@@ -246,7 +250,11 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
 
     with _moto(args.endpoint_url):
         clients = AwsClients(stack.region, endpoint_url=args.endpoint_url, moto=True)
-        deployed = deploy_stack(stack, args.program, clients)
+        remediations = result.remediations
+        # What the preview's remediations changed is what gets created, as the CLI remediates before creating.
+        deployed = deploy_stack(
+            stack, args.program, clients, prepare=lambda resource: apply_remediations(resource, remediations)
+        )
         summary["deploy"] = {
             "created": [{"type": c.type, "id": c.id, "urn": c.urn} for c in deployed.created],
             "outputs": json_map(deployed.recording.outputs) if deployed.recording else None,

@@ -18,7 +18,8 @@ from .analyzer import (
     Diagnostic,
     PolicyConfigError,
     PolicyPackProcess,
-    run_analysis,
+    Remediation,
+    analyze_and_remediate,
 )
 from .engine.program import ProgramError, Recording, run_program
 from .stackconfig import StackConfigError, StackFiles, load_stack_config
@@ -52,6 +53,8 @@ class PreviewResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     error: str = ""  # the program failed: nothing to analyze
     pack: AnalyzerInfo | None = None  # the pack that gave the verdicts
+    # What policies at level remediate changed; ``recording`` already holds the remediated inputs.
+    remediations: list[Remediation] = field(default_factory=list)
 
     @property
     def mandatory(self) -> list[Diagnostic]:
@@ -102,8 +105,14 @@ def preview_stack(
         if client_future is None:
             return PreviewResult(stack, recording)
         client = client_future.result()
-        diagnostics = run_analysis(client, recording, policy_config=policy_config)
-        return PreviewResult(stack, recording, diagnostics, pack=client.analyzer_info())
+        analysis = analyze_and_remediate(client, recording, policy_config=policy_config)
+        return PreviewResult(
+            stack,
+            analysis.recording,
+            analysis.diagnostics,
+            pack=client.analyzer_info(),
+            remediations=analysis.remediations,
+        )
 
 
 def program_failure(error: ProgramError) -> str:

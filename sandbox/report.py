@@ -6,6 +6,7 @@ line, object_diff.go for values); docs/offline-engine.md ("Output") lists where 
 of ``preview --json`` is the contract in docs/preview.schema.json.
 """
 
+import json
 import math
 import os
 from collections.abc import Iterable
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 import pulumi
 from pulumi.output import Unknown
 
-from .analyzer import AnalyzerInfo, Diagnostic, StackContext
+from .analyzer import AnalyzerInfo, Diagnostic, Remediation, StackContext
 from .engine.program import LogMessage, RecordedResource, Recording
 from .sdk_private import is_secret
 
@@ -211,10 +212,31 @@ def _policy_line(diagnostic: Diagnostic) -> str:
     return f"        - [{diagnostic.enforcement_level}]{severity}  {diagnostic.policy_name}{clause}"
 
 
+def _remediated_value(value: Any) -> str:
+    return "(not set)" if value is None else json.dumps(json_value(value), ensure_ascii=False)
+
+
+def _remediation_lines(remediations: Iterable[Remediation]) -> list[str]:
+    """``- [remediate]  policy  (type: name)`` then ``property: old → new``, one line per property."""
+    lines: list[str] = []
+    for remediation in remediations:
+        type_, name = _urn_type_and_name(remediation.urn)
+        lines.append(f"        - [remediate]  {remediation.policy_name}  ({display_type(type_)}: {name})")
+        old, new = _remediated_value(remediation.old), _remediated_value(remediation.new)
+        lines.append(f"          {remediation.property}: {old} → {new}")
+    return lines
+
+
 def print_policies(
-    diagnostics: list[Diagnostic], pack: AnalyzerInfo, out: TextIO, *, pack_path: str = ""
+    diagnostics: list[Diagnostic],
+    pack: AnalyzerInfo,
+    out: TextIO,
+    *,
+    pack_path: str = "",
+    remediations: Iterable[Remediation] = (),
 ) -> None:
-    """The CLI's Policies section: the pack with ✅/⚠️/❌, then each violation and its message."""
+    """The CLI's Policies section: the pack with ✅/⚠️/❌, each violation and its message, then what
+    policies at level remediate changed (property: old → new) before the resources were analyzed."""
     mark = "✅"
     if diagnostics:
         mandatory = any(d.enforcement_level == "mandatory" for d in diagnostics)
@@ -225,6 +247,8 @@ def print_policies(
         out.write(_policy_line(diagnostic) + "\n")
         for line in diagnostic.message.rstrip("\n").split("\n"):
             out.write(f"          {line}".rstrip() + "\n")
+    for line in _remediation_lines(remediations):
+        out.write(line + "\n")
     out.write("\n")
 
 
@@ -409,11 +433,12 @@ def print_preview_text(
     *,
     pack_path: str = "",
     failed: bool = False,
+    remediations: Iterable[Remediation] = (),
 ) -> None:
     """The CLI-shaped part of a preview, section by section in the CLI's order (progress.go)."""
     rows = print_plan(recording, out)
     if pack is not None:
-        print_policies(diagnostics, pack, out, pack_path=pack_path)
+        print_policies(diagnostics, pack, out, pack_path=pack_path, remediations=remediations)
     print_log_diagnostics(recording, rows, out)
     print_outputs(recording.outputs, out)
     # The CLI leaves the summary out after a mandatory violation (so as not to suggest a deploy).
@@ -517,6 +542,20 @@ def diagnostics_json(diagnostics: Iterable[Diagnostic]) -> list[dict[str, str]]:
             "description": d.description,
         }
         for d in sorted(diagnostics, key=_violation_order)
+    ]
+
+
+def remediations_json(remediations: Iterable[Remediation]) -> list[dict[str, Any]]:
+    return [
+        {
+            "policyPackName": r.policy_pack_name,
+            "policyName": r.policy_name,
+            "urn": r.urn,
+            "property": r.property,
+            "old": json_value(r.old),
+            "new": json_value(r.new),
+        }
+        for r in remediations
     ]
 
 

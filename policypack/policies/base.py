@@ -7,13 +7,14 @@ raised together as one ``UnknownValueError``, which the SDK reports as a single 
 pack's advisory channel for what preview cannot know yet.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
+    PolicyComplianceFramework,
     PolicyConfigSchema,
     ReportViolation,
     ResourceValidationArgs,
@@ -64,6 +65,48 @@ class NotCheckableYetError(UnknownValueError):
 
 StackCheck = Callable[[Stack, Settings, Report], None]
 ResourceCheck = Callable[[Resource, Settings, Report], None]
+# A remediation sees one resource's own inputs and returns the properties to set (empty: nothing to fix).
+Fix = Callable[[Resource, Settings], dict[str, Any]]
+
+# Where the policy docs (policypack/docs/<policy>.md) are served; an organisation that publishes the pack
+# from its own repository sets this to that repository's docs folder (policypack/README.md, Rollout).
+DOCS_BASE_URL = "https://github.com/ecs-privatelink/ecs-privatelink/blob/main/policypack/docs"
+FRAMEWORK = PolicyComplianceFramework(
+    name="aws-ecs-interface-vpc-endpoints",
+    version="2024",
+    reference="https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html",
+    specification="Amazon ECS interface VPC endpoints (AWS PrivateLink): considerations C1-C15",
+)
+BASE_TAGS = ["aws", "ecs", "privatelink"]
+
+
+def _metadata(name: str, tags: Sequence[str]) -> dict[str, Any]:
+    """What every policy publishes for an organisation's console: docs page, framework, tags."""
+    return {"url": f"{DOCS_BASE_URL}/{name}.md", "framework": FRAMEWORK, "tags": [*BASE_TAGS, *tags]}
+
+
+def _remediation(fix: Fix | None, resource_types: Sequence[str]) -> Any:
+    """The SDK's ``remediate`` callback: set the fixed properties on the inputs and return them all.
+
+    The engine replaces the resource's inputs with what ``remediate`` returns, so it returns every
+    property; ``args.props`` keeps unknown values as they came, which the SDK serializes back unchanged.
+    """
+    if fix is None:
+        return None
+
+    def remediate(args: ResourceValidationArgs) -> Mapping[str, Any] | None:
+        if args.resource_type not in resource_types:
+            return None
+        changes = fix(resource_from_args(args), read_settings(args.get_config()))
+        if not changes:
+            return None
+        # The SDK's documented way: set on args.props (typed Mapping, a mutable proxy) and return it.
+        props = cast(dict[str, Any], args.props)
+        for key, value in changes.items():
+            props[key] = value
+        return props
+
+    return remediate
 
 
 def _deliver(report: Report, report_violation: ReportViolation) -> None:
@@ -92,10 +135,32 @@ def stack_policy(
     severity: Severity,
     remediation: str,
     config: dict[str, dict[str, Any]] | None = None,
-) -> StackValidationPolicy:
+    tags: Sequence[str] = (),
+    fix: Fix | None = None,
+    fix_types: Sequence[str] = (),
+) -> Policy:
+    """A stack policy; with ``fix``, also a resource policy whose only job is to remediate ``fix_types``.
+
+    Stack policies cannot remediate (the SDK runs them at mandatory when set to remediate), so the fix of
+    what one resource alone can mend runs per resource, before the stack check sees the stack.
+    """
+
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         _deliver(run_stack_check(check, args), report_violation)
 
+    if fix is not None:
+        return ResourceAndStackPolicy(
+            stack_validate=validate,
+            name=name,
+            description=description,
+            validate=_nothing_per_resource,
+            remediate=_remediation(fix, fix_types),
+            enforcement_level=level,
+            config_schema=_schema(config),
+            severity=severity,
+            remediation_steps=remediation,
+            **_metadata(name, tags),
+        )
     return StackValidationPolicy(
         name=name,
         description=description,
@@ -104,7 +169,12 @@ def stack_policy(
         config_schema=_schema(config),
         severity=severity,
         remediation_steps=remediation,
+        **_metadata(name, tags),
     )
+
+
+def _nothing_per_resource(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """The per-resource check of a stack policy that remediates: the stack check reports everything."""
 
 
 def run_resource_check(
@@ -126,6 +196,8 @@ def resource_policy(
     severity: Severity,
     remediation: str,
     config: dict[str, dict[str, Any]] | None = None,
+    tags: Sequence[str] = (),
+    fix: Fix | None = None,
 ) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         _deliver(run_resource_check(check, resource_types, args), report_violation)
@@ -134,10 +206,12 @@ def resource_policy(
         name=name,
         description=description,
         validate=validate,
+        remediate=_remediation(fix, resource_types),
         enforcement_level=level,
         config_schema=_schema(config),
         severity=severity,
         remediation_steps=remediation,
+        **_metadata(name, tags),
     )
 
 
@@ -177,6 +251,8 @@ def resource_and_stack_policy(
     severity: Severity,
     remediation: str,
     config: dict[str, dict[str, Any]] | None = None,
+    tags: Sequence[str] = (),
+    fix: Fix | None = None,
 ) -> Policy:
     def validate_resource(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         _deliver(run_resource_check(resource_check, resource_types, args), report_violation)
@@ -189,8 +265,10 @@ def resource_and_stack_policy(
         name=name,
         description=description,
         validate=validate_resource,
+        remediate=_remediation(fix, resource_types),
         enforcement_level=level,
         config_schema=_schema(config),
         severity=severity,
         remediation_steps=remediation,
+        **_metadata(name, tags),
     )

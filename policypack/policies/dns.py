@@ -1,5 +1,7 @@
 """DNS policies (C4): endpoint names resolve privately only through Amazon-provided DNS."""
 
+from typing import Any
+
 from pulumi_policy import EnforcementLevel, Severity
 
 from awsfacts import is_amazon_dns_server
@@ -11,6 +13,7 @@ from .model import (
     RESOLVER_ENDPOINT,
     SECURITY_GROUP,
     SUBNET,
+    VPC,
     Resource,
     Stack,
 )
@@ -48,6 +51,15 @@ def check_vpc_dns_enabled(stack: Stack, settings: Settings, report: Report) -> N
                     "resolve AWS services to their public addresses.",
                     vpc,
                 )
+
+
+def fix_vpc_dns_hostnames(resource: Resource, settings: Settings) -> dict[str, Any]:
+    """DNS hostnames on a VPC that leaves them unset (Pulumi's default is off; DNS support's default is
+    on). A VPC cannot see its endpoints, so this runs on every VPC that leaves the setting to the default;
+    an explicit false is a decision and stays, for the stack check to judge."""
+    if resource.get("enableDnsHostnames") is not None:
+        return {}
+    return {"enableDnsHostnames": True}
 
 
 def _can_forward_to_amazon_dns(server: str, vpc: Resource) -> bool:
@@ -112,6 +124,9 @@ POLICIES = [
         level=EnforcementLevel.MANDATORY,
         severity=Severity.HIGH,
         remediation="Set enableDnsSupport=True and enableDnsHostnames=True on the VPC.",
+        tags=["dns"],
+        fix=fix_vpc_dns_hostnames,
+        fix_types=[VPC],
     ),
     stack_policy(
         name="vpc-dhcp-amazon-dns",
@@ -122,5 +137,6 @@ POLICIES = [
         severity=Severity.HIGH,
         remediation="Use domainNameServers=['AmazonProvidedDNS'], or add an inbound Route 53 Resolver "
         "endpoint and conditional forwarding on your DNS servers.",
+        tags=["dns"],
     ),
 ]

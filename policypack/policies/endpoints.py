@@ -1,6 +1,7 @@
 """Policies on VPC endpoints themselves: Region, private DNS, type, policy document, duplicates."""
 
 import fnmatch
+import json
 import re
 from typing import Any
 
@@ -59,6 +60,29 @@ def check_endpoint_same_region(resource: Resource, settings: Settings, report: R
             f"{service.key}.",
             resource,
         )
+
+
+def fix_endpoint_same_region(resource: Resource, settings: Settings) -> dict[str, Any]:
+    """The service name for the endpoint's own Region, when only the Region or the China prefix is off.
+
+    Only catalog services (the pack knows they exist in every Region of the partition) and only within one
+    partition: a name from another partition is a copied template the author must look at. An endpoint
+    with ``serviceRegion`` set is a cross-Region endpoint on purpose and is left as it is.
+    """
+    if resource.get("serviceRegion") is not None:
+        return {}
+    endpoint = endpoint_of(None, resource, settings)
+    service, region = endpoint.service, endpoint.region
+    if service is None or not isinstance(region, str) or is_unknown(endpoint.service_name):
+        return {}
+    try:
+        same_partition = awsfacts.partition_of(service.region) == awsfacts.partition_of(region)
+    except UnknownRegionError:
+        return {}
+    expected = _expected_name(service.key, region)
+    if not same_partition or service.key == "s3" or expected is None or expected == endpoint.service_name:
+        return {}
+    return {"serviceName": expected}
 
 
 def check_endpoint_service_name_known(resource: Resource, settings: Settings, report: Report) -> None:
@@ -132,17 +156,46 @@ def check_endpoint_private_dns(stack: Stack, settings: Settings, report: Report)
         _report_private_dns(endpoint, report)
 
 
+def fix_endpoint_private_dns(resource: Resource, settings: Settings) -> dict[str, Any]:
+    """Private DNS on an interface endpoint of a service ECS uses that leaves it unset (Pulumi's default
+    is off). An explicit ``privateDnsEnabled: false`` is a decision (a hub served by a private hosted zone,
+    or another endpoint of the service in the VPC has it: C15) and stays; the stack check judges it."""
+    endpoint = endpoint_of(None, resource, settings)
+    if is_unknown(endpoint.service_name) or is_unknown(endpoint.endpoint_type):
+        return {}
+    if endpoint.private_dns_set_on_endpoint or not _private_dns_applies(endpoint):
+        return {}
+    return {"privateDnsEnabled": True}
+
+
+def _needs_interface_type(endpoint: Endpoint) -> bool:
+    key = endpoint.key
+    return (
+        key in SERVICE_CONSIDERATION
+        and CATALOG[key].type is EndpointType.INTERFACE
+        and endpoint.endpoint_type == EndpointType.GATEWAY.value
+    )
+
+
+def fix_ecs_endpoints_are_interface(resource: Resource, settings: Settings) -> dict[str, Any]:
+    """Type Interface for an ECS, ECR, Logs or Secrets Manager endpoint typed (or defaulted to) Gateway:
+    AWS offers no gateway endpoint for them, so the Gateway type can never be meant. An endpoint with route
+    tables is left alone: it was written as a gateway, and an interface endpoint takes subnets instead."""
+    endpoint = endpoint_of(None, resource, settings)
+    if is_unknown(endpoint.service_name) or is_unknown(endpoint.endpoint_type):
+        return {}
+    if not _needs_interface_type(endpoint) or resource.get("routeTableIds") not in (None, []):
+        return {}
+    return {"vpcEndpointType": EndpointType.INTERFACE.value}
+
+
 def check_ecs_endpoints_are_interface(resource: Resource, settings: Settings, report: Report) -> None:
     endpoint = endpoint_of(None, resource, settings)
     if is_unknown(endpoint.service_name) or is_unknown(endpoint.endpoint_type):
         report.cannot_check(f"The service or type of VPC endpoint {resource.label} is not known yet (C1).")
         return
     key = endpoint.key
-    if (
-        key not in SERVICE_CONSIDERATION
-        or CATALOG[key].type is not EndpointType.INTERFACE
-        or endpoint.endpoint_type != EndpointType.GATEWAY.value
-    ):
+    if key is None or not _needs_interface_type(endpoint):
         return
     why = SERVICE_CONSIDERATION[key]
     report.violation(
@@ -283,17 +336,47 @@ def check_endpoint_policy_present(stack: Stack, settings: Settings, report: Repo
         )
 
 
-def _check_ecs_actions(resource: Resource, settings: Settings, statements: list[Any], report: Report) -> None:
-    key = endpoint_of(None, resource, settings).key
-    required = [action for action in ECS_ENDPOINT_POLICY_ACTIONS.get(key or "", ()) if "*" not in action]
-    allowed = [
+def _actions_of(statements: list[Any], effect: str) -> list[str]:
+    return [
         pattern
         for statement in statements
-        if isinstance(statement, dict) and statement.get("Effect") == "Allow"
+        if isinstance(statement, dict) and statement.get("Effect") == effect
         for pattern in listify(statement.get("Action"))
         if isinstance(pattern, str)
     ]
-    missing = [action for action in required if not any(_matches(pattern, action) for pattern in allowed)]
+
+
+def _missing_ecs_actions(key: str | None, statements: list[Any]) -> list[str]:
+    required = [action for action in ECS_ENDPOINT_POLICY_ACTIONS.get(key or "", ()) if "*" not in action]
+    allowed = _actions_of(statements, "Allow")
+    return [action for action in required if not any(_matches(pattern, action) for pattern in allowed)]
+
+
+def fix_ecs_endpoint_policy_actions(resource: Resource, settings: Settings) -> dict[str, Any]:
+    """An Allow statement for the agent's missing actions, appended to an ecs-agent or ecs-telemetry
+    endpoint's own JSON policy. Left alone: policies not known yet, not JSON, without a Statement list,
+    and those that Deny one of the actions (an Allow would not override the Deny)."""
+    if resource.type != VPC_ENDPOINT or not isinstance(resource.get("policy"), str):
+        return {}
+    document = parse_json(resource.get("policy"))
+    if not isinstance(document, dict) or not isinstance(document.get("Statement"), list):
+        return {}
+    statements = document["Statement"]
+    if not all(isinstance(statement, dict) for statement in statements):
+        return {}
+    missing = _missing_ecs_actions(endpoint_of(None, resource, settings).key, statements)
+    denials = [statement for statement in statements if statement.get("Effect") == "Deny"]
+    if not missing or any("NotAction" in statement for statement in denials):
+        return {}
+    if any(_matches(pattern, action) for pattern in _actions_of(denials, "Deny") for action in missing):
+        return {}
+    allow = {"Sid": "EcsAgent", "Effect": "Allow", "Principal": "*", "Action": missing, "Resource": "*"}
+    return {"policy": json.dumps({**document, "Statement": [*statements, allow]})}
+
+
+def _check_ecs_actions(resource: Resource, settings: Settings, statements: list[Any], report: Report) -> None:
+    key = endpoint_of(None, resource, settings).key
+    missing = _missing_ecs_actions(key, statements)
     if missing:
         report.violation(
             f"Allow {' and '.join(missing)} in the endpoint policy of {resource.label} (C12): the ECS "
@@ -336,6 +419,8 @@ POLICIES = [
         remediation="Create the endpoint for com.amazonaws.<the endpoint's Region>.<service> and delete "
         "endpoints copied from another Region.",
         config=REGION_SCHEMA,
+        tags=["endpoints", "region"],
+        fix=fix_endpoint_same_region,
     ),
     resource_policy(
         name="endpoint-service-name-known",
@@ -348,6 +433,20 @@ POLICIES = [
         remediation="Use the service name the message gives, e.g. com.amazonaws.<Region>.ecs-agent; Service "
         "Connect uses ecs-agent and ECR needs ecr.api and ecr.dkr.",
         config=REGION_SCHEMA,
+        tags=["endpoints"],
+    ),
+    # Before endpoint-private-dns: its remediation applies to interface endpoints, which this one makes.
+    resource_policy(
+        name="ecs-endpoints-are-interface",
+        description="ECS, ECR, Secrets Manager and Logs endpoints are of type Interface, not Gateway (C1, "
+        "C9).",
+        resource_types=[VPC_ENDPOINT],
+        check=check_ecs_endpoints_are_interface,
+        level=_MANDATORY,
+        severity=Severity.HIGH,
+        remediation='Set vpcEndpointType="Interface" with subnets and a security group.',
+        tags=["endpoints"],
+        fix=fix_ecs_endpoints_are_interface,
     ),
     stack_policy(
         name="endpoint-private-dns",
@@ -359,16 +458,9 @@ POLICIES = [
         remediation="Set privateDnsEnabled=True on the endpoint (or with an aws.vpc.EndpointPrivateDns), or "
         "serve its name to the VPC from a Route 53 private hosted zone.",
         config={**REGION_SCHEMA, **LAUNCH_TYPE_SCHEMA},
-    ),
-    resource_policy(
-        name="ecs-endpoints-are-interface",
-        description="ECS, ECR, Secrets Manager and Logs endpoints are of type Interface, not Gateway (C1, "
-        "C9).",
-        resource_types=[VPC_ENDPOINT],
-        check=check_ecs_endpoints_are_interface,
-        level=_MANDATORY,
-        severity=Severity.HIGH,
-        remediation='Set vpcEndpointType="Interface" with subnets and a security group.',
+        tags=["dns"],
+        fix=fix_endpoint_private_dns,
+        fix_types=[VPC_ENDPOINT],
     ),
     resource_and_stack_policy(
         name="endpoint-policy-valid",
@@ -382,6 +474,8 @@ POLICIES = [
         remediation="Attach a policy written with json.dumps; name principals (or limit them with "
         "aws:PrincipalAccount), actions and resources; allow ecs:Poll on ecs-agent and ecs:Poll plus "
         "ecs:StartTelemetrySession on ecs-telemetry.",
+        tags=["endpoint-policy", "iam"],
+        fix=fix_ecs_endpoint_policy_actions,
     ),
     stack_policy(
         name="no-duplicate-private-dns-endpoints",
@@ -390,5 +484,6 @@ POLICIES = [
         level=_MANDATORY,
         severity=Severity.HIGH,
         remediation="Keep one endpoint per service and VPC; share it between workloads.",
+        tags=["dns"],
     ),
 ]

@@ -7,6 +7,7 @@ physical id and computed outputs, so real ids flow to dependent resources.
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -74,9 +75,19 @@ class DeployResult:
     error: str = ""
 
 
-def deploy_stack(stack: StackFiles, program_dir: Path, clients: AwsClients) -> DeployResult:
-    """Run the program again, this time with every custom resource created in moto."""
-    factory = MotoFactory(clients)
+def deploy_stack(
+    stack: StackFiles,
+    program_dir: Path,
+    clients: AwsClients,
+    *,
+    prepare: Callable[[RecordedResource], RecordedResource] | None = None,
+) -> DeployResult:
+    """Run the program again, this time with every custom resource created in moto.
+
+    ``prepare`` turns the program's resource into the one to create (the policy pack's remediations).
+    """
+    moto_factory = MotoFactory(clients)
+    factory = moto_factory if prepare is None else (lambda resource: moto_factory(prepare(resource)))
     try:
         with embedded_aws(lambda region: clients):  # the program's lookups read the moto it deploys into
             recording = run_program(
@@ -90,8 +101,8 @@ def deploy_stack(stack: StackFiles, program_dir: Path, clients: AwsClients) -> D
     except ProgramError as error:
         cause = error.__cause__
         message = str(cause) if isinstance(cause, UnsupportedResourceError) else str(error)
-        return DeployResult(None, factory.created, error=message)
-    return DeployResult(recording, factory.created)
+        return DeployResult(None, moto_factory.created, error=message)
+    return DeployResult(recording, moto_factory.created)
 
 
 def save_state(path: Path, stack: StackFiles, result: DeployResult, endpoint_url: str | None) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pulumi_policy import ResourceValidationPolicy
 from pulumi_policy.proxy import (
     UNKNOWN_ARRAY_VALUE,
     UNKNOWN_BOOLEAN_VALUE,
@@ -140,8 +141,24 @@ EXAMPLES = 400
 SENTENCE = re.compile(r"^[A-Z].*\(C\d+\).*\.$", re.S)
 
 
+REMEDIATING = [
+    policy for policy in POLICIES if isinstance(policy, ResourceValidationPolicy) and policy.has_remediation()
+]
+
+
+def _remediate_all(builder: StackBuilder, config: dict[str, Any]) -> None:
+    """Every remediation on every resource, chained as the SDK's Remediate chains them. They set
+    properties on the inputs, so this runs after the checks, on a stack that is not used again."""
+    for policy in REMEDIATING:
+        for resource in builder.resources:
+            args = builder.resource_args(resource, config)
+            fixed = policy.remediate(args)
+            assert fixed is None or fixed is args.props, policy.name
+
+
 def _run_all(builder: StackBuilder, config: dict[str, Any]) -> tuple[int, int]:
-    """Run every policy as the servicer would; return how many violations and notes came out."""
+    """Run every policy as the servicer would, and every remediation; return how many violations and
+    notes came out."""
     violations = notes = 0
     for policy in POLICIES:
         outcome = run(policy.name, builder, config)
@@ -149,6 +166,7 @@ def _run_all(builder: StackBuilder, config: dict[str, Any]) -> tuple[int, int]:
             assert SENTENCE.match(text), text
         violations += len(outcome.messages)
         notes += len(outcome.notes)
+    _remediate_all(builder, config)
     return violations, notes
 
 
