@@ -371,7 +371,7 @@ def test_a_remediable_bad_fixture_previews_without_mandatory_violations(fixture:
         (r.policy_name, r.urn.rsplit("::", 1)[-1], r.property, r.new) for r in analysis.remediations
     }
     assert remediated == expected
-    by_urn = analysis.recording.by_urn()
+    by_urn = {resource.urn: resource for resource in analysis.recording.resources}
     for r in analysis.remediations:
         assert by_urn[r.urn].inputs[r.property] == r.new  # what AnalyzeStack saw and `up` creates
 

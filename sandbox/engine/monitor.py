@@ -17,10 +17,18 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, struct_pb2  # type: ignore[import-untyped]
+from google.protobuf.json_format import MessageToDict  # type: ignore[import-untyped]
 from pulumi.output import Unknown
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, resource_pb2, resource_pb2_grpc
 
-from ..sdk_private import announced_resource, dict_to_struct, is_secret, struct_to_dict, unwrap_secret
+from ..sdk_private import (
+    UNKNOWN_SENTINEL,
+    announced_resource,
+    dict_to_struct,
+    is_secret,
+    struct_to_dict,
+    unwrap_secret,
+)
 from .autonames import auto_name
 from .awsdata import AwsData, InvokeError
 from .recording import LogMessage, RecordedResource, ResourceFactory, mock_id
@@ -106,11 +114,11 @@ class EngineState:
 
 
 def stack_outputs(struct: struct_pb2.Struct) -> dict[str, Any]:
-    """Stack outputs as the CLI shows them: secrets unwrapped, and an output with any unknown part
-    unknown as a whole (an Output is known only when all of it is)."""
+    """Stack outputs as the CLI shows them: nulls kept, secrets unwrapped, and an output with any
+    unknown part unknown as a whole (an Output is known only when all of it is)."""
 
     def has_unknown(value: Any) -> bool:
-        if isinstance(value, Unknown):
+        if value == UNKNOWN_SENTINEL:
             return True
         if isinstance(value, dict):
             return any(has_unknown(item) for item in value.values())
@@ -127,7 +135,8 @@ def stack_outputs(struct: struct_pb2.Struct) -> dict[str, Any]:
             return [plain(item) for item in value]
         return value
 
-    outputs = struct_to_dict(struct, keep_unknowns=True)
+    # MessageToDict, not the SDK's deserializer, which drops null members of objects.
+    outputs = MessageToDict(struct)
     return {key: Unknown() if has_unknown(value) else plain(value) for key, value in outputs.items()}
 
 
