@@ -4,10 +4,10 @@ and (with ``workload``) the ECS service itself, whose real inputs decide the end
 import pulumi
 import pulumi_aws as aws
 
-from components.config import choose_availability_zones, read_stack_config
-from components.environment import build_environment, needs_caller_account
-from components.pricing import estimate_monthly_cost
-from components.workload import family_name
+from ecs_privatelink.config import choose_availability_zones, read_stack_config
+from ecs_privatelink.environment import build_environment, needs_caller_account
+from ecs_privatelink.pricing import estimate_monthly_cost
+from ecs_privatelink.workload import family_name
 
 # Everything is validated before the first resource is registered.
 config = read_stack_config()

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from awsfacts import LaunchType
-from components.config import (
+from ecs_privatelink.config import (
     DEFAULTS,
     NAMESPACE,
     ConfigError,
@@ -16,7 +16,7 @@ from components.config import (
     choose_availability_zones,
     parse_config,
 )
-from components.workload_config import Image, WorkloadConfig
+from ecs_privatelink.workload_config import Image, WorkloadConfig
 from sandbox.stackconfig import load_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from components.config import NAMESPACE, parse_config
-from components.endpoints import EndpointPlacementError, subnets_in_zones
-from components.planner import EndpointSpec, plan_endpoints
+from ecs_privatelink.config import NAMESPACE, parse_config
+from ecs_privatelink.endpoints import EndpointPlacementError, subnets_in_zones
+from ecs_privatelink.planner import EndpointSpec, plan_endpoints
 from sandbox.engine.awsdata import ACCOUNT_ID
 from sandbox.engine.program import ProgramError, RecordedResource, Recording, run_program
 from sandbox.stackconfig import load_stack_config

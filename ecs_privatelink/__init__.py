@@ -1,0 +1,5 @@
+"""Pulumi ComponentResources for Amazon ECS in a private VPC over AWS PrivateLink, and the pure
+endpoint planner. The AWS knowledge comes from ``awsfacts`` (policypack/awsfacts), installed with
+this package."""
+
+__version__ = "0.1.0"
