@@ -3,3 +3,23 @@ endpoint planner. The AWS knowledge comes from ``awsfacts`` (policypack/awsfacts
 this package."""
 
 __version__ = "0.1.0"
+
+from .endpoints import (
+    EndpointArgsError,
+    EndpointPlacementError,
+    PrivateLinkEndpoints,
+    PrivateLinkEndpointsArgs,
+)
+from .network import PrivateNetwork, PrivateNetworkArgs
+from .private_vpc import PrivateEcsVpc, PrivateEcsVpcArgs
+
+__all__ = [
+    "EndpointArgsError",
+    "EndpointPlacementError",
+    "PrivateEcsVpc",
+    "PrivateEcsVpcArgs",
+    "PrivateLinkEndpoints",
+    "PrivateLinkEndpointsArgs",
+    "PrivateNetwork",
+    "PrivateNetworkArgs",
+]
