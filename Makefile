@@ -19,6 +19,8 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
+	# A project of its own (its __main__ would clash with the program's in one mypy run).
+	$(VENV)/bin/mypy examples/existing-vpc/__main__.py
 
 unit: $(VENV)/.installed
 	$(VENV)/bin/pytest

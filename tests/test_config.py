@@ -41,7 +41,11 @@ def shipped_stack(stack: str) -> tuple[str, dict[str, str]]:
 def test_project_file_declares_the_runtime_and_namespace():
     project = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())
     assert project["name"] == NAMESPACE
-    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}
+    assert project["runtime"] == {
+        "name": "python",
+        "options": {"toolchain": "pip", "virtualenv": "venv", "typechecker": "mypy"},
+    }
+    assert project["requiredPulumiVersion"] == ">=3.186.0"
 
 
 def test_schema_declares_exactly_the_keys_the_program_reads_with_the_same_defaults():
