@@ -6,7 +6,7 @@ STACK ?= dev
 
 .PHONY: test lint typecheck unit preview up up-server down-server verify bench bench-checkov-venv diagram cost clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt policypack/requirements.txt constraints.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt policypack/requirements.txt policypack/pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	touch $@
@@ -19,6 +19,8 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
+	# A project of its own (its __main__ would clash with the program's in one mypy run).
+	$(VENV)/bin/mypy examples/existing-vpc/__main__.py
 
 unit: $(VENV)/.installed
 	$(VENV)/bin/pytest

@@ -4,10 +4,10 @@ and (with ``workload``) the ECS service itself, whose real inputs decide the end
 import pulumi
 import pulumi_aws as aws
 
-from components.config import choose_availability_zones, read_stack_config
-from components.environment import build_environment, needs_caller_account
-from components.pricing import estimate_monthly_cost
-from components.workload import family_name
+from ecs_privatelink.config import choose_availability_zones, read_stack_config
+from ecs_privatelink.environment import build_environment, needs_caller_account
+from ecs_privatelink.pricing import estimate_monthly_cost
+from ecs_privatelink.workload import family_name
 
 # Everything is validated before the first resource is registered.
 config = read_stack_config()
@@ -16,23 +16,20 @@ caller_account = aws.get_caller_identity().account_id if needs_caller_account(co
 environment = build_environment(
     config, zones, caller_account, family=family_name(pulumi.get_project(), pulumi.get_stack())
 )
-plan, network, endpoints, workload = (
-    environment.plan,
-    environment.network,
-    environment.endpoints,
-    environment.workload,
-)
+plan, endpoints, workload = environment.plan, environment.endpoints, environment.workload
 
 interface_count = sum(1 for spec in plan if spec.is_interface)
-monthly_cost = estimate_monthly_cost(config.region, interface_count, len(zones))
+# An existing network is priced as one subnet per AZ (an endpoint has one interface per AZ).
+zone_count = len(zones) if config.existing_network is None else len(config.existing_network.subnet_ids)
+monthly_cost = estimate_monthly_cost(config.region, interface_count, zone_count)
 if monthly_cost is None:
     pulumi.log.warn(
         f"No endpoint price is recorded for {config.region}; estimatedMonthlyCostUsd is not exported."
     )
 
-pulumi.export("vpcId", network.vpc_id)
-pulumi.export("privateSubnetIds", list(network.subnet_ids_by_az.values()))
-pulumi.export("routeTableIds", network.route_table_ids)
+pulumi.export("vpcId", environment.vpc_id)
+pulumi.export("privateSubnetIds", environment.subnet_ids)
+pulumi.export("routeTableIds", environment.route_table_ids)
 pulumi.export("endpointSecurityGroupId", endpoints.security_group_id)
 pulumi.export(
     "endpoints",

@@ -8,15 +8,16 @@ import pytest
 import yaml
 
 from awsfacts import LaunchType
-from components.config import (
+from ecs_privatelink.config import (
     DEFAULTS,
     NAMESPACE,
     ConfigError,
+    ExistingNetwork,
     StackConfig,
     choose_availability_zones,
     parse_config,
 )
-from components.workload_config import Image, WorkloadConfig
+from ecs_privatelink.workload_config import Image, WorkloadConfig
 from sandbox.stackconfig import load_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -40,7 +41,11 @@ def shipped_stack(stack: str) -> tuple[str, dict[str, str]]:
 def test_project_file_declares_the_runtime_and_namespace():
     project = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())
     assert project["name"] == NAMESPACE
-    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}
+    assert project["runtime"] == {
+        "name": "python",
+        "options": {"toolchain": "pip", "virtualenv": "venv", "typechecker": "mypy"},
+    }
+    assert project["requiredPulumiVersion"] == ">=3.186.0"
 
 
 def test_schema_declares_exactly_the_keys_the_program_reads_with_the_same_defaults():
@@ -144,6 +149,28 @@ def test_workload_carries_the_features_and_never_an_internet_path():
     assert workload.internet_path is False
 
 
+EXISTING = {
+    "existingVpcId": "vpc-0123456789abcdef0",
+    "existingSubnetIds": '["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]',
+    "existingRouteTableIds": '["rtb-0123456789abcdef0"]',
+}
+
+
+def test_an_existing_network_needs_all_three_ids_and_keeps_them_in_order_once_each():
+    config = parse_config(
+        "us-east-1", {**EXISTING, "existingRouteTableIds": ["rtb-0123456789abcdef0", "rtb-0123456789abcdef0"]}
+    )
+    assert config.existing_network == ExistingNetwork(
+        vpc_id="vpc-0123456789abcdef0",
+        subnet_ids=("subnet-0123456789abcdef0", "subnet-0fedcba9876543210"),
+        route_table_ids=("rtb-0123456789abcdef0",),
+    )
+    assert parse_config("us-east-1", {}).existing_network is None
+    # The CLI passes the schema's defaults; empty values mean a VPC of the stack's own.
+    empty = {"existingVpcId": "", "existingSubnetIds": "[]", "existingRouteTableIds": "[]"}
+    assert parse_config("us-east-1", empty).existing_network is None
+
+
 @pytest.mark.parametrize(
     ("region", "raw", "message"),
     [
@@ -209,12 +236,47 @@ def test_workload_carries_the_features_and_never_an_internet_path():
         ),
         (
             "us-east-1",
+            {"existingVpcId": "vpc-0123456789abcdef0", "existingSubnetIds": '["subnet-0123456789abcdef0"]'},
+            "ecs-privatelink:existingVpcId is set but ecs-privatelink:existingRouteTableIds is not: "
+            "an existing network needs all of ecs-privatelink:existingVpcId, "
+            "ecs-privatelink:existingSubnetIds, ecs-privatelink:existingRouteTableIds "
+            "(or none, for a VPC of the stack's own).",
+        ),
+        (
+            "us-east-1",
+            {**EXISTING, "existingVpcId": "vpc-123"},
+            "Invalid ecs-privatelink:existingVpcId 'vpc-123': expected an id such as vpc-0123456789abcdef0.",
+        ),
+        (
+            "us-east-1",
+            {**EXISTING, "existingSubnetIds": '["subnet-0123456789abcdef0", "sg-0123456789abcdef0"]'},
+            "Invalid ecs-privatelink:existingSubnetIds 'sg-0123456789abcdef0': expected an id such as "
+            "subnet-0123456789abcdef0.",
+        ),
+        (
+            "us-east-1",
+            {**EXISTING, "existingSubnetIds": "subnet-0123456789abcdef0"},
+            "Invalid ecs-privatelink:existingSubnetIds 'subnet-0123456789abcdef0': expected a JSON list of "
+            'strings such as ["subnet-0123456789abcdef0"].',
+        ),
+        (
+            "us-east-1",
+            {**EXISTING, "existingRouteTableIds": "[]"},
+            "ecs-privatelink:existingVpcId is set but ecs-privatelink:existingRouteTableIds is not: "
+            "an existing network needs all of ecs-privatelink:existingVpcId, "
+            "ecs-privatelink:existingSubnetIds, ecs-privatelink:existingRouteTableIds "
+            "(or none, for a VPC of the stack's own).",
+        ),
+        (
+            "us-east-1",
             {"azcount": "2"},
             "Unknown config key ecs-privatelink:azcount; known keys are ecs-privatelink:launchType, "
             "ecs-privatelink:vpcCidr, ecs-privatelink:azCount, ecs-privatelink:privateEcrImages, "
             "ecs-privatelink:secretsManager, ecs-privatelink:awslogs, ecs-privatelink:serviceConnect, "
             "ecs-privatelink:extraEndpoints, ecs-privatelink:restrictToAccount, ecs-privatelink:workload, "
-            "ecs-privatelink:image, ecs-privatelink:imageTag, ecs-privatelink:cpu, ecs-privatelink:memory, "
+            "ecs-privatelink:existingVpcId, ecs-privatelink:existingSubnetIds, "
+            "ecs-privatelink:existingRouteTableIds, ecs-privatelink:image, ecs-privatelink:imageTag, "
+            "ecs-privatelink:cpu, ecs-privatelink:memory, "
             "ecs-privatelink:desiredCount, ecs-privatelink:containerPort, ecs-privatelink:secrets, "
             "ecs-privatelink:secretsKmsKeyArn, ecs-privatelink:logRetentionDays, "
             "ecs-privatelink:logKmsKeyArn, ecs-privatelink:serviceConnectNamespace, "

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from components.pricing import INTERFACE_ENDPOINT_HOURLY
+from ecs_privatelink.pricing import INTERFACE_ENDPOINT_HOURLY
 from sandbox import cli
 from sandbox.engine.program import RecordedResource, Recording, run_program
 from sandbox.stackconfig import load_stack_config

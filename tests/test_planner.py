@@ -14,9 +14,9 @@ from awsfacts import (
     required_endpoints,
     service_name,
 )
-from components.config import EXTRA_ENDPOINT_CHOICES
-from components.planner import EXTRA_REASON, EndpointSpec, endpoint_policy, plan_endpoints
-from components.pricing import INTERFACE_ENDPOINT_HOURLY, estimate_monthly_cost
+from ecs_privatelink.config import EXTRA_ENDPOINT_CHOICES
+from ecs_privatelink.planner import EXTRA_REASON, EndpointSpec, endpoint_policy, plan_endpoints
+from ecs_privatelink.pricing import INTERFACE_ENDPOINT_HOURLY, estimate_monthly_cost
 
 ACCOUNT = "123456789012"
 # Older and post-line commercial Regions, China (its cn.com. prefix), GovCloud.

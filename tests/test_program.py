@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from components.config import NAMESPACE, parse_config
-from components.endpoints import EndpointPlacementError, subnets_in_zones
-from components.planner import EndpointSpec, plan_endpoints
+from ecs_privatelink.config import NAMESPACE, parse_config
+from ecs_privatelink.endpoints import EndpointPlacementError, subnets_in_zones
+from ecs_privatelink.planner import EndpointSpec, plan_endpoints
 from sandbox.engine.awsdata import ACCOUNT_ID
 from sandbox.engine.program import ProgramError, RecordedResource, Recording, run_program
 from sandbox.stackconfig import load_stack_config
@@ -367,8 +367,9 @@ def test_an_endpoint_no_subnet_can_host_is_refused_with_the_zones():
     with pytest.raises(EndpointPlacementError) as refused:
         subnets_in_zones(spec, {"us-east-1e": "subnet-e"}, ["us-east-1a", "us-east-1b"])
     assert str(refused.value) == (
-        "com.amazonaws.us-east-1.ecs-telemetry is not offered in any Availability Zone of this stack "
-        "(us-east-1e); it is offered in us-east-1a, us-east-1b. Raise azCount or drop the endpoint."
+        "com.amazonaws.us-east-1.ecs-telemetry is not offered in any Availability Zone of the subnets "
+        "(us-east-1e); it is offered in us-east-1a, us-east-1b. Add a subnet in one of those zones "
+        "(this project's VPC: raise azCount) or drop the endpoint."
     )
     assert subnets_in_zones(spec, {"us-east-1a": "subnet-a", "us-east-1e": "subnet-e"}, ["us-east-1a"]) == [
         "subnet-a"

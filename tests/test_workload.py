@@ -10,12 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from awsfacts import ECS_TRIO, LaunchType
-from components.capacity import ECS_AMI_IMAGE_ID, ENDPOINT_SET_TAG
-from components.config import NAMESPACE, ConfigError, ignored_flags, parse_config
-from components.planner import EndpointSpec, endpoint_set_digest, plan_endpoints
-from components.taskiam import execution_role_policy
-from components.workload import WorkloadPlanError, check_plan, family_name
-from components.workload_config import FARGATE_SIZES, WORKLOAD_DEFAULTS, Image, parse_workload_config
+from ecs_privatelink.capacity import ECS_AMI_IMAGE_ID, ENDPOINT_SET_TAG
+from ecs_privatelink.config import NAMESPACE, ConfigError, ignored_flags, parse_config
+from ecs_privatelink.planner import EndpointSpec, endpoint_set_digest, plan_endpoints
+from ecs_privatelink.taskiam import execution_role_policy
+from ecs_privatelink.workload import WorkloadPlanError, check_plan, family_name
+from ecs_privatelink.workload_config import FARGATE_SIZES, WORKLOAD_DEFAULTS, Image, parse_workload_config
 from sandbox.engine.awsdata import ACCOUNT_ID, AwsData
 from sandbox.engine.program import ProgramError, RecordedResource, Recording, run_program
 from sandbox.stackconfig import load_stack_config

@@ -1,6 +1,6 @@
 """What AWS says about running ECS over PrivateLink: the one source of truth.
 
-Both the program's endpoint planner (``components/``) and the policy pack read this package.
+Both the program's endpoint planner (``ecs_privatelink``) and the policy pack read this package.
 It lives inside ``policypack/`` because ``pulumi policy publish`` uploads only that folder; it
 imports nothing outside the standard library and uses relative imports only, so it works as
 ``awsfacts`` (inside the pack) and as ``policypack.awsfacts`` (from the project root).

@@ -90,7 +90,7 @@ def workload_from_config(stack: StackFiles) -> Workload:
     follow the workload's real inputs, not the feature flags); other programs use the flags.
     """
     if stack.project == PROJECT:
-        from components.config import parse_config
+        from ecs_privatelink.config import parse_config
 
         prefix = f"{PROJECT}:"
         raw = {key[len(prefix) :]: value for key, value in stack.config.items() if key.startswith(prefix)}

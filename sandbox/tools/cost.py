@@ -1,7 +1,7 @@
 """What a stack's endpoints cost per month, beside a NAT gateway per AZ and the 7-endpoint reference.
 
 Counts come from the recorded resources (each interface endpoint × the AZs of its subnets), prices
-from ``components.pricing`` (each with its source and date). A price the table lacks for the
+from ``ecs_privatelink.pricing`` (each with its source and date). A price the table lacks for the
 Region is reported as missing, never guessed; the quantities are still shown.
 
     python -m sandbox cost --stack dev [--gb 100]
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from awsfacts import CATALOG, ECS_TRIO, parse_service_name
-from components.pricing import (
+from ecs_privatelink.pricing import (
     HOURS_PER_MONTH,
     INTERFACE_ENDPOINT_HOURLY,
     INTERFACE_ENDPOINT_PER_GB,
@@ -219,7 +219,7 @@ def format_report(report: CostReport) -> str:
     out.append(f"  side by side: {totals}")
     if report.missing:
         gaps = "; ".join(report.missing)
-        out.append(f"  no recorded price for {gaps}: not guessed (add it to components/pricing.py)")
+        out.append(f"  no recorded price for {gaps}: not guessed (add it to ecs_privatelink/pricing.py)")
     out.extend(f"  price: {source}" for source in report.sources)
     out.append(f"  reference: {REFERENCE_SOURCE}")
     return "\n".join(out)

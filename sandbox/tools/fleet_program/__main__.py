@@ -8,9 +8,9 @@ Config: ``ecs-privatelink-fleet:stamps`` (N) and ``aws:region``. Every stamp is 
 import pulumi
 import pulumi_aws as aws
 
-from components.config import choose_availability_zones, parse_config
-from components.environment import build_environment
-from components.workload import family_name
+from ecs_privatelink.config import choose_availability_zones, parse_config
+from ecs_privatelink.environment import build_environment
+from ecs_privatelink.workload import family_name
 
 stamps = pulumi.Config().require_int("stamps")
 if not 1 <= stamps <= 256:

@@ -1,4 +1,5 @@
-"""One private ECS environment composed: the network, its endpoints and, optionally, the workload.
+"""One private ECS environment composed: the network (new, or an existing one), its endpoints and,
+optionally, the workload.
 
 The program builds one (``__main__.py``); the benchmark's fleet builds many, with a name prefix each.
 """
@@ -11,16 +12,19 @@ import pulumi
 from .config import NAMESPACE, StackConfig, ignored_flags
 from .endpoints import PrivateLinkEndpoints, PrivateLinkEndpointsArgs
 from .network import PrivateNetwork, PrivateNetworkArgs
-from .planner import EndpointSpec, endpoint_set_digest, plan_endpoints
+from .planner import EndpointSpec, endpoint_set_digest
 from .workload import EcsWorkload, EcsWorkloadArgs
 
 
 @dataclass
 class PrivateEcsEnvironment:
     plan: list[EndpointSpec]
-    network: PrivateNetwork
+    network: PrivateNetwork | None  # None: an existing network (existingVpcId)
     endpoints: PrivateLinkEndpoints
     workload: EcsWorkload | None
+    vpc_id: pulumi.Input[str]
+    subnet_ids: list[pulumi.Input[str]]
+    route_table_ids: list[pulumi.Input[str]]
 
 
 def needs_caller_account(config: StackConfig) -> bool:
@@ -41,7 +45,6 @@ def build_environment(
     ``family`` is the base of the workload's AWS names; ``prefix`` keeps several environments apart.
     """
     account_id = caller_account if config.restrict_to_account else None
-    plan = plan_endpoints(config.region, config.workload, config.extra_endpoints, account_id)
     for flag in ignored_flags(config):
         pulumi.log.warn(f"{flag} is ignored: with {NAMESPACE}:workload the endpoints follow the workload.")
     workload_config = config.workload_config
@@ -52,19 +55,42 @@ def build_environment(
             "cache rule)."
         )
 
-    network = PrivateNetwork(
-        f"{prefix}private", PrivateNetworkArgs(vpc_cidr=config.vpc_cidr, availability_zones=zones)
+    workload_needs = config.workload
+    endpoint_args = PrivateLinkEndpointsArgs(
+        vpc_id="",
+        subnet_ids=[],
+        region=config.region,
+        launch_type=(workload_needs.launch_type or config.launch_type).value,
+        private_ecr_images=workload_needs.private_ecr_images,
+        secrets_manager=workload_needs.secrets_manager,
+        awslogs=workload_needs.awslogs,
+        service_connect=workload_needs.service_connect,
+        extra_services=list(config.extra_endpoints),
     )
-    endpoints = PrivateLinkEndpoints(
-        f"{prefix}privatelink",
-        PrivateLinkEndpointsArgs(
-            vpc_id=network.vpc_id,
-            subnet_ids_by_az=network.subnet_ids_by_az,
-            subnet_cidrs=network.subnet_cidrs,
-            route_table_ids=network.route_table_ids,
-            plan=plan,
-        ),
-    )
+    if account_id is not None:
+        endpoint_args["restrict_to_account_id"] = account_id
+    network: PrivateNetwork | None = None
+    existing = config.existing_network
+    if existing is None:
+        network = PrivateNetwork(
+            f"{prefix}private",
+            PrivateNetworkArgs(vpc_cidr=str(config.vpc_cidr), availability_zones=list(zones)),
+        )
+        vpc_id: pulumi.Input[str] = network.vpc_id
+        subnet_ids: list[pulumi.Input[str]] = list(network.subnet_ids_by_az.values())
+        route_table_ids: list[pulumi.Input[str]] = list(network.route_table_id_list)
+        # Known zones and CIDRs: nothing to look up, and each endpoint depends on its own subnets only.
+        endpoint_args["subnet_zones"] = list(network.subnet_ids_by_az)
+        endpoint_args["ingress_cidrs"] = list(network.subnet_cidrs)
+    else:
+        vpc_id = existing.vpc_id
+        subnet_ids = list(existing.subnet_ids)
+        route_table_ids = list(existing.route_table_ids)
+    endpoint_args["vpc_id"] = vpc_id
+    endpoint_args["subnet_ids"] = subnet_ids
+    endpoint_args["route_table_ids"] = route_table_ids
+    endpoints = PrivateLinkEndpoints(f"{prefix}privatelink", endpoint_args)
+    plan = endpoints.plan
     workload = None
     if workload_config is not None:
         if caller_account is None:
@@ -78,11 +104,11 @@ def build_environment(
                 partition=config.partition,
                 account_id=caller_account,
                 family=family,
-                vpc_id=network.vpc_id,
-                subnet_ids=list(network.subnet_ids_by_az.values()),
+                vpc_id=vpc_id,
+                subnet_ids=subnet_ids,
                 endpoint_security_group_id=endpoints.security_group_id,
                 endpoints=endpoints.endpoints,
                 endpoint_set_digest=endpoint_set_digest(plan),
             ),
         )
-    return PrivateEcsEnvironment(plan, network, endpoints, workload)
+    return PrivateEcsEnvironment(plan, network, endpoints, workload, vpc_id, subnet_ids, route_table_ids)

@@ -6,6 +6,7 @@ Pulumi.yaml (a test keeps them in step).
 """
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Network
@@ -35,7 +36,7 @@ from .addressing import (
 from .configerror import NAMESPACE, ConfigError, invalid, whole_number
 from .workload_config import WORKLOAD_DEFAULTS, WorkloadConfig, parse_workload_config
 
-__all__ = ["NAMESPACE", "ConfigError", "StackConfig", "parse_config", "read_stack_config"]
+__all__ = ["NAMESPACE", "ConfigError", "ExistingNetwork", "StackConfig", "parse_config", "read_stack_config"]
 
 DEFAULTS: dict[str, Any] = {
     "launchType": "FARGATE",
@@ -48,12 +49,27 @@ DEFAULTS: dict[str, Any] = {
     "extraEndpoints": [],
     "restrictToAccount": True,
     "workload": False,
+    "existingVpcId": "",
+    "existingSubnetIds": [],
+    "existingRouteTableIds": [],
     **WORKLOAD_DEFAULTS,
 }
+EXISTING_NETWORK_KEYS = ("existingVpcId", "existingSubnetIds", "existingRouteTableIds")
+# EC2 resource ids: a prefix and 8 (older) or 17 hex digits.
+_RESOURCE_ID = r"-(?:[0-9a-f]{8}|[0-9a-f]{17})"
 
 EXTRA_ENDPOINT_CHOICES: tuple[str, ...] = tuple(
     key for key, service in CATALOG.items() if service.type is EndpointType.INTERFACE
 )
+
+
+@dataclass(frozen=True)
+class ExistingNetwork:
+    """A VPC made elsewhere (a landing zone, another stack): the stack adds endpoints, not a network."""
+
+    vpc_id: str
+    subnet_ids: tuple[str, ...]
+    route_table_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,7 @@ class StackConfig:
     extra_endpoints: tuple[str, ...]
     restrict_to_account: bool
     workload_config: WorkloadConfig | None = None  # None: a network-only stack
+    existing_network: ExistingNetwork | None = None  # None: the stack makes its own VPC
 
     @property
     def workload(self) -> Workload:
@@ -94,15 +111,15 @@ def _bool(key: str, value: object) -> bool:
     raise invalid(key, value, "allowed values are true and false")
 
 
-def _string_list(key: str, value: object) -> list[str]:
+def _string_list(key: str, value: object, example: str = '["ssm", "kms"]') -> list[str]:
     items: object = value
     if isinstance(value, str):
         try:
             items = json.loads(value)
         except json.JSONDecodeError:
-            raise invalid(key, value, 'expected a JSON list of strings such as ["ssm", "kms"]') from None
+            raise invalid(key, value, f"expected a JSON list of strings such as {example}") from None
     if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
-        raise invalid(key, value, 'expected a list of strings such as ["ssm", "kms"]')
+        raise invalid(key, value, f"expected a list of strings such as {example}")
     return list(items)
 
 
@@ -173,6 +190,42 @@ def _extra_endpoints(value: object, region: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))  # the same service twice would be refused by AWS (C15)
 
 
+def _resource_id(key: str, value: object, prefix: str) -> str:
+    if isinstance(value, str) and re.fullmatch(prefix + _RESOURCE_ID, value):
+        return value
+    raise invalid(key, value, f"expected an id such as {prefix}-0123456789abcdef0")
+
+
+def _resource_ids(key: str, value: object, prefix: str) -> tuple[str, ...]:
+    example = f'["{prefix}-0123456789abcdef0"]'
+    ids = [_resource_id(key, item, prefix) for item in _string_list(key, value, example)]
+    if not ids:
+        raise invalid(key, value, f"expected at least one id, such as {example}")
+    return tuple(dict.fromkeys(ids))
+
+
+def _existing_network(values: Mapping[str, object]) -> ExistingNetwork | None:
+    """All three existing-network keys, or none of them (then the stack makes its own VPC).
+
+    Empty means unset: the CLI passes the schema's defaults ("" and []) like any value.
+    """
+    given = [key for key in EXISTING_NETWORK_KEYS if values[key] not in ("", [], (), "[]")]
+    if not given:
+        return None
+    missing = [key for key in EXISTING_NETWORK_KEYS if key not in given]
+    if missing:
+        keys = ", ".join(f"{NAMESPACE}:{key}" for key in EXISTING_NETWORK_KEYS)
+        raise ConfigError(
+            f"{NAMESPACE}:{given[0]} is set but {NAMESPACE}:{missing[0]} is not: an existing network "
+            f"needs all of {keys} (or none, for a VPC of the stack's own)."
+        )
+    return ExistingNetwork(
+        vpc_id=_resource_id("existingVpcId", values["existingVpcId"], "vpc"),
+        subnet_ids=_resource_ids("existingSubnetIds", values["existingSubnetIds"], "subnet"),
+        route_table_ids=_resource_ids("existingRouteTableIds", values["existingRouteTableIds"], "rtb"),
+    )
+
+
 def parse_config(region: str | None, raw: Mapping[str, object]) -> StackConfig:
     """Validate raw values (CLI strings or native YAML values) keyed by short name."""
     unknown = sorted(set(raw) - set(DEFAULTS))
@@ -201,6 +254,7 @@ def parse_config(region: str | None, raw: Mapping[str, object]) -> StackConfig:
         extra_endpoints=_extra_endpoints(values["extraEndpoints"], region),
         restrict_to_account=_bool("restrictToAccount", values["restrictToAccount"]),
         workload_config=workload_config,
+        existing_network=_existing_network(values),
     )
 
 
