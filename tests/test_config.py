@@ -1,5 +1,7 @@
 """Stack configuration: the schema in Pulumi.yaml, the shipped stacks, and every refusal."""
 
+import subprocess
+import sys
 from dataclasses import replace
 from ipaddress import IPv4Network
 from pathlib import Path
@@ -46,6 +48,20 @@ def test_project_file_declares_the_runtime_and_namespace():
         "options": {"toolchain": "pip", "virtualenv": "venv", "typechecker": "mypy"},
     }
     assert project["requiredPulumiVersion"] == ">=3.186.0"
+
+
+def test_the_typechecker_the_cli_runs_passes_on_the_program_directory():
+    # pulumi-language-python runs `python -m mypy --exclude <venv> <program dir>` in the program
+    # directory before the program (typechecker: mypy): the whole directory, not `make typecheck`'s list.
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--exclude", "venv", str(root)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
 
 
 def test_schema_declares_exactly_the_keys_the_program_reads_with_the_same_defaults():
