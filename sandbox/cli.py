@@ -29,7 +29,6 @@ from .report import (
     print_outputs,
     print_preview_text,
     print_verdict,
-    print_verify,
     program_error_log,
     recording_json,
 )
@@ -62,6 +61,10 @@ def _pack_options(command: argparse.ArgumentParser) -> None:
         help="go on past multi-language components (awsx, ...) with a warning each; their children "
         "are built by provider plugins, which are not available offline",
     )
+    _pack_location_options(command)
+
+
+def _pack_location_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--policy-pack", type=Path, default=None, help="policy pack directory (default policypack)"
     )
@@ -95,6 +98,7 @@ def up_arguments(command: argparse.ArgumentParser) -> None:
 
 def verify_arguments(command: argparse.ArgumentParser) -> None:
     _stack_options(command)
+    _pack_location_options(command)
     _aws_options(command)
     command.add_argument("--vpc-id", default=None, help="VPC to check (default: the vpcId in the state file)")
     command.add_argument("--region", default=None, help="AWS Region (default: the stack's aws:region)")
@@ -206,8 +210,8 @@ def _moto(endpoint_url: str | None) -> AbstractContextManager[Any]:
 
 def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
     from .aws.clients import AwsClients
-    from .aws.deploy import deploy_stack, save_state, unsupported_types
-    from .aws.verify import verify_vpc, workload_from_config
+    from .aws.deploy import deploy_stack, planned_endpoint_policies, save_state, unsupported_types
+    from .aws.verify import print_verify, settings_from_stack, stack_promise, verify_vpc
 
     stack = load_stack_config(args.program, args.stack)
     result = _run_preview(args, stack)
@@ -267,41 +271,92 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
         vpc_id = deployed.recording.outputs.get("vpcId")
         if not isinstance(vpc_id, str):
             return finish(EXIT_ERROR, "The program exports no vpcId; nothing to verify.")
-        report = verify_vpc(clients, vpc_id, workload_from_config(stack))
+        report = verify_vpc(
+            clients,
+            vpc_id,
+            pack_dir=_pack_dir(args),
+            project=stack.project,
+            stack=stack.stack,
+            settings=settings_from_stack(stack),
+            user_config=load_policy_config(args.policy_pack_config),
+            promise=stack_promise(deployed.recording.outputs, planned_endpoint_policies(deployed.recording)),
+        )
     summary["verify"] = report.to_json()
     if text:
         print_verify(report, out)
     return finish(EXIT_OK if report.passed else EXIT_FAILED)
 
 
-def _verify_target(args: argparse.Namespace, stack: StackFiles) -> tuple[str, str, str | None]:
-    """(VPC id, Region, endpoint URL) from the flags, else from the state ``up`` saved."""
+@dataclass(frozen=True)
+class VerifyTarget:
+    vpc_id: str
+    region: str
+    endpoint_url: str | None
+    state: dict[str, Any] | None  # what up saved, when the VPC comes from its state file
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    try:
+        state = json.loads(path.read_text())
+    except OSError as error:
+        raise UsageError(f"cannot read the state file {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise UsageError(f"the state file {path} is not valid JSON: {error}") from None
+    if not isinstance(state, dict) or not isinstance(state.get("outputs"), dict):
+        raise UsageError(f"the state file {path} holds no stack outputs; run `up` again")
+    return state
+
+
+def _verify_target(args: argparse.Namespace, stack: StackFiles) -> VerifyTarget:
+    """The VPC, Region and endpoint URL from the flags, else from the state ``up`` saved."""
     region, endpoint_url, vpc_id = args.region, args.endpoint_url, args.vpc_id
+    state = None
     if vpc_id is None:
         path = _state_path(args)
         if not path.is_file():
             raise UsageError(f"give --vpc-id, or deploy first with `up --endpoint-url ...` (no {path})")
-        state = json.loads(path.read_text())
-        vpc_id = state["outputs"]["vpcId"]
+        state = _read_state(path)
+        vpc_id = state["outputs"].get("vpcId")
+        if not isinstance(vpc_id, str):
+            raise UsageError(f"the state file {path} has no vpcId output; give --vpc-id")
         region = region or state.get("region")
         endpoint_url = endpoint_url or state.get("endpointUrl")
-    return vpc_id, region or stack.region, endpoint_url
+    return VerifyTarget(vpc_id, region or stack.region, endpoint_url, state)
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from .aws.clients import AwsClients
-    from .aws.verify import verify_vpc, workload_from_config
+    from .aws.discover import VpcNotFoundError
+    from .aws.verify import print_verify, settings_from_stack, stack_promise, verify_vpc
 
     stack = load_stack_config(args.program, args.stack)
-    vpc_id, region, endpoint_url = _verify_target(args, stack)
+    target = _verify_target(args, stack)
+    user_config = load_policy_config(args.policy_pack_config)
     # Against moto any credentials do; against AWS the default chain is used.
-    clients = AwsClients(region, endpoint_url=endpoint_url, moto=endpoint_url is not None)
+    moto = target.endpoint_url is not None
+    clients = AwsClients(target.region, endpoint_url=target.endpoint_url, moto=moto)
     try:
-        report = verify_vpc(clients, vpc_id, workload_from_config(stack), fix=args.fix)
+        report = verify_vpc(
+            clients,
+            target.vpc_id,
+            pack_dir=_pack_dir(args),
+            project=stack.project,
+            stack=stack.stack,
+            settings=settings_from_stack(stack),
+            user_config=user_config,
+            promise=(
+                stack_promise(target.state["outputs"], target.state.get("endpointPolicies") or {})
+                if target.state
+                else None
+            ),
+            fix=args.fix,
+        )
+    except VpcNotFoundError as error:
+        raise UsageError(str(error)) from None
     except (BotoCoreError, ClientError) as error:  # no credentials, no permission, unreachable endpoint
-        raise UsageError(f"cannot read {vpc_id} in {region}: {error}") from None
+        raise UsageError(f"cannot read {target.vpc_id} in {target.region}: {error}") from None
     if args.json:
         json.dump(report.to_json(), out, indent=2)
         out.write("\n")

@@ -87,7 +87,9 @@ def test_up_into_moto_server_saves_outputs_that_verify_reads_back(moto_server: s
 
     code, text = run_cli("verify", "--stack", "dev", "--state-file", state)
     assert code == 1
-    assert "FAIL  C8   interface endpoint logs" in text
+    assert "FAIL  C8   logs-endpoint-for-awslogs" in text
+    # The endpoint the stack planned is gone too: its promise, read back from the state file.
+    assert f"Recreate endpoint '{logs['VpcEndpointId']}' (run `up` again): it is gone (C12)." in text
 
 
 def test_verify_against_an_unreachable_endpoint_is_a_clear_error(capsys):

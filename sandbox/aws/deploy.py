@@ -94,6 +94,15 @@ def deploy_stack(stack: StackFiles, program_dir: Path, clients: AwsClients) -> D
     return DeployResult(recording, factory.created)
 
 
+def planned_endpoint_policies(recording: Recording) -> dict[str, str | None]:
+    """Each VPC endpoint's id and the policy the program gave it (None: AWS's full-access default)."""
+    return {
+        resource.id: policy if isinstance(policy := resource.inputs.get("policy"), str) and policy else None
+        for resource in recording.resources
+        if resource.type == "aws:ec2/vpcEndpoint:VpcEndpoint" and resource.id
+    }
+
+
 def save_state(path: Path, stack: StackFiles, result: DeployResult, endpoint_url: str | None) -> None:
     """The stack's outputs and resource ids, for a later ``verify`` against the same moto_server."""
     assert result.recording is not None
@@ -103,6 +112,7 @@ def save_state(path: Path, stack: StackFiles, result: DeployResult, endpoint_url
         "region": stack.region,
         "endpointUrl": endpoint_url,
         "outputs": result.recording.outputs,
+        "endpointPolicies": planned_endpoint_policies(result.recording),
         "resources": [{"urn": c.urn, "type": c.type, "id": c.id, "region": c.region} for c in result.created],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
