@@ -210,7 +210,13 @@ def _moto(endpoint_url: str | None) -> AbstractContextManager[Any]:
 
 def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
     from .aws.clients import AwsClients
-    from .aws.deploy import deploy_stack, planned_endpoint_policies, save_state, unsupported_types
+    from .aws.deploy import (
+        DeployInterruptedError,
+        deploy_stack,
+        planned_endpoint_policies,
+        save_state,
+        unsupported_types,
+    )
     from .aws.verify import print_verify, settings_from_stack, stack_promise, verify_vpc
 
     stack = load_stack_config(args.program, args.stack)
@@ -250,15 +256,24 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
 
     with _moto(args.endpoint_url):
         clients = AwsClients(stack.region, endpoint_url=args.endpoint_url, moto=True)
-        deployed = deploy_stack(stack, args.program, clients)
+        if args.endpoint_url:
+            replaced = _replace_previous(args, stack, clients)
+            if replaced and text:
+                out.write(f"\n{replaced}\n")
+        try:
+            deployed = deploy_stack(stack, args.program, clients)
+        except DeployInterruptedError as interrupted:
+            return finish(EXIT_ERROR, "Interrupted: " + _rollback_text(interrupted.teardown))
         summary["deploy"] = {
             "created": [{"type": c.type, "id": c.id, "urn": c.urn} for c in deployed.created],
             "outputs": json_map(deployed.recording.outputs) if deployed.recording else None,
             "error": deployed.error or None,
         }
         if deployed.recording is None:
+            rolled_back = _rollback_text(deployed.rolled_back) if deployed.rolled_back else ""
             return finish(
-                EXIT_ERROR, f"Deploy failed after {len(deployed.created)} resource(s): {deployed.error}"
+                EXIT_ERROR,
+                f"Deploy failed after {len(deployed.created)} resource(s): {deployed.error}\n{rolled_back}",
             )
         if text:
             where = args.endpoint_url or "in-process moto"
@@ -285,6 +300,67 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
     if text:
         print_verify(report, out)
     return finish(EXIT_OK if report.passed else EXIT_FAILED)
+
+
+def _rollback_text(teardown: Any, whose: str = "this run created") -> str:
+    """What a rollback did, for the user: deleted count, and each resource left behind."""
+    text = f"deleted the {len(teardown.deleted)} resource(s) {whose}, newest first."
+    if teardown.failures:
+        text += " Left behind (delete by hand): " + "; ".join(teardown.failures)
+    return text
+
+
+def _replace_previous(args: argparse.Namespace, stack: StackFiles, clients: Any) -> str:
+    """A second ``up`` of a stack into the same moto_server replaces the first, never duplicates it."""
+    from .aws.teardown import as_deployed, delete_deployed
+
+    path = _state_path(args)
+    if not path.is_file():
+        return ""
+    state = _read_state(path)
+    if state.get("endpointUrl") != args.endpoint_url or state.get("stack") != stack.stack:
+        return ""
+    teardown = delete_deployed(clients, as_deployed(state.get("resources") or []))
+    path.unlink()
+    message = (
+        f"Replacing the deployment of stack {stack.stack} recorded in {path} "
+        f"(VPC {state['outputs'].get('vpcId')}): {_rollback_text(teardown, 'it had')}"
+    )
+    if teardown.failures:
+        raise UsageError(message)
+    return message
+
+
+def destroy_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--stack", default="dev", help="stack name (default dev)")
+    command.add_argument("--program", type=Path, default=PROJECT_ROOT, help="program directory")
+    _aws_options(command)
+
+
+def cmd_destroy(args: argparse.Namespace, out: TextIO) -> int:
+    """Delete the deployment recorded in the state file, newest resource first, then the file."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from .aws.clients import AwsClients
+    from .aws.teardown import as_deployed, delete_deployed
+
+    path = _state_path(args)
+    if not path.is_file():
+        raise UsageError(f"no deployment of stack {args.stack} is recorded ({path} does not exist)")
+    state = _read_state(path)
+    endpoint_url = args.endpoint_url or state.get("endpointUrl")
+    clients = AwsClients(str(state.get("region") or "us-east-1"), endpoint_url=endpoint_url, moto=True)
+    try:
+        teardown = delete_deployed(clients, as_deployed(state.get("resources") or []))
+    except (BotoCoreError, ClientError) as error:
+        raise UsageError(f"cannot reach {endpoint_url}: {error}") from None
+    if teardown.failures:
+        out.write(f"Destroy of stack {args.stack} incomplete: {_rollback_text(teardown, 'it had')}\n")
+        return EXIT_ERROR
+    path.unlink()
+    done = _rollback_text(teardown, "it had")
+    out.write(f"Destroyed stack {args.stack} in {endpoint_url}: {done} Removed {path}.\n")
+    return EXIT_OK
 
 
 @dataclass(frozen=True)
@@ -386,6 +462,12 @@ COMMANDS = {
     "up": Command("policy check, deploy into moto, then verify", __name__, "up_arguments", "cmd_up"),
     "verify": Command(
         "check a deployed VPC against C1-C11 and C15", __name__, "verify_arguments", "cmd_verify"
+    ),
+    "destroy": Command(
+        "delete the deployment recorded in .sandbox/<stack>.json",
+        __name__,
+        "destroy_arguments",
+        "cmd_destroy",
     ),
     "cost": Command("monthly cost beside a NAT gateway and the reference architecture", "sandbox.tools.cost"),
     "diagram": Command("architecture drawings of the stacks (SVG, PNG)", "sandbox.tools.diagram"),

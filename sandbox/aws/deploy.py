@@ -16,6 +16,7 @@ from ..engine.program import ProgramError, RecordedResource, Recording, run_prog
 from ..stackconfig import StackFiles
 from .clients import AwsClients
 from .handlers import HANDLERS, MotoContext, reveal
+from .teardown import Deployed, Teardown, delete_deployed
 
 
 class UnsupportedResourceError(Exception):
@@ -27,12 +28,19 @@ def unsupported_types(resources: list[RecordedResource]) -> list[str]:
     return sorted({r.type for r in resources if r.custom and r.type not in HANDLERS})
 
 
-@dataclass
-class Created:
-    urn: str
-    type: str
-    id: str
-    region: str
+Created = Deployed  # what up created, in creation order
+
+
+class DeployStoppedError(Exception):
+    """A resource was asked for after the run was stopped and its resources deleted."""
+
+
+class DeployInterruptedError(Exception):
+    """Ctrl-C during ``up``: what the run had created was deleted (``teardown`` says what)."""
+
+    def __init__(self, teardown: Teardown) -> None:
+        super().__init__("interrupted")
+        self.teardown = teardown
 
 
 @dataclass
@@ -41,6 +49,7 @@ class MotoFactory:
     created: list[Created] = field(default_factory=list)
     # new_resource runs on several executor threads; moto and our bookkeeping want one at a time.
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stopped: bool = False
 
     def __post_init__(self) -> None:
         self.context = MotoContext(self.clients)
@@ -54,10 +63,18 @@ class MotoFactory:
             )
         resource = replace(resource, inputs=reveal(resource.inputs))
         with self._lock:
+            if self._stopped:
+                raise DeployStoppedError(f"the deployment was stopped before {resource.name} was created")
             region = self._region_of(resource)
             id_, outputs = handler(self.context, resource, region)
             self.created.append(Created(resource.urn, resource.type, id_, region))
         return id_, {"id": id_, **outputs}
+
+    def roll_back(self) -> Teardown:
+        """Stop creating and delete what this run created, newest first."""
+        with self._lock:
+            self._stopped = True
+            return delete_deployed(self.clients, self.created)
 
     def _region_of(self, resource: RecordedResource) -> str:
         explicit = resource.inputs.get("region")
@@ -69,13 +86,18 @@ class MotoFactory:
 
 @dataclass
 class DeployResult:
-    recording: Recording | None  # None when nothing was created
+    recording: Recording | None  # None when the deploy failed
     created: list[Created]
     error: str = ""
+    rolled_back: Teardown | None = None  # after a failure: what was deleted again
 
 
 def deploy_stack(stack: StackFiles, program_dir: Path, clients: AwsClients) -> DeployResult:
-    """Run the program again, this time with every custom resource created in moto."""
+    """Run the program again, this time with every custom resource created in moto.
+
+    A failure deletes what the run created (``rolled_back``); Ctrl-C does too, then raises
+    DeployInterruptedError. Nothing is left half-deployed.
+    """
     factory = MotoFactory(clients)
     try:
         with embedded_aws(lambda region: clients):  # the program's lookups read the moto it deploys into
@@ -90,7 +112,9 @@ def deploy_stack(stack: StackFiles, program_dir: Path, clients: AwsClients) -> D
     except ProgramError as error:
         cause = error.__cause__
         message = str(cause) if isinstance(cause, UnsupportedResourceError) else str(error)
-        return DeployResult(None, factory.created, error=message)
+        return DeployResult(None, list(factory.created), error=message, rolled_back=factory.roll_back())
+    except KeyboardInterrupt:
+        raise DeployInterruptedError(factory.roll_back()) from None
     return DeployResult(recording, factory.created)
 
 
