@@ -125,6 +125,34 @@ def test_an_endpoint_deleted_out_of_band_fails_c1_c2_and_the_plan(prod):
     assert "com.amazonaws.ca-west-1.ecs-telemetry" in _message(report, "ecs-endpoints-for-ec2")
 
 
+@pytest.mark.parametrize(
+    ("key", "policies"),
+    [
+        ("secretsmanager", {("secretsmanager-endpoint-for-secrets", "C7")}),
+        ("logs", {("logs-endpoint-for-awslogs", "C8")}),
+        ("ecr.dkr", {("ecr-endpoints-for-private-images", "C6")}),
+        (
+            "ecs-agent",
+            {
+                ("ecs-endpoints-for-ec2", "C1"),
+                ("ecs-endpoints-all-or-none", "C2"),
+                ("ecs-agent-endpoint-for-service-connect", "C9"),
+            },
+        ),
+    ],
+)
+def test_each_required_endpoint_deleted_fails_its_consideration(prod, key, policies):
+    deleted = _endpoint_id(prod, key)
+    _ec2().delete_vpc_endpoints(VpcEndpointIds=[deleted])
+
+    report = _verify(prod["vpcId"])
+
+    assert {(name, c) for name, c, _ in _failed(report)} == policies | {
+        ("stack-endpoint-policies-as-planned", "C12")
+    }
+    assert all(resource in (prod["vpcId"], deleted) for _, _, resource in _failed(report))
+
+
 def test_a_revoked_443_rule_fails_c5(prod):
     ec2 = _ec2()
     group = ec2.describe_security_groups(GroupIds=[prod["endpointSecurityGroupId"]])["SecurityGroups"][0]
