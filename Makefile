@@ -4,7 +4,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACK ?= dev
 
-.PHONY: test lint typecheck unit preview up up-server down-server verify bench bench-checkov-venv diagram cost clean
+.PHONY: test lint typecheck unit preview up up-server down down-server verify bench bench-checkov-venv diagram cost clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt policypack/requirements.txt policypack/pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -41,8 +41,19 @@ up-server: $(VENV)/.installed
 	  for i in $$(seq 60); do curl -s -o /dev/null http://127.0.0.1:$(MOTO_PORT)/ && break; sleep 0.5; done; }
 	$(PY) -m sandbox up --stack $(STACK) --endpoint-url http://127.0.0.1:$(MOTO_PORT)
 
+# Delete the deployment `make up-server` recorded in .sandbox/$(STACK).json from the moto_server.
+down: $(VENV)/.installed
+	$(PY) -m sandbox destroy --stack $(STACK)
+
+# Stops only the moto_server up-server started: the pid file may be stale and its pid reused since.
 down-server:
-	@test -f .sandbox-moto.pid && kill $$(cat .sandbox-moto.pid) && rm -f .sandbox-moto.pid || true
+	@if [ ! -f .sandbox-moto.pid ]; then echo "No moto_server started by make up-server (no .sandbox-moto.pid)."; \
+	elif { tr '\0' ' ' < /proc/$$(cat .sandbox-moto.pid)/cmdline; } 2>/dev/null \
+	    | grep -q "moto_server -H 127.0.0.1 -p $(MOTO_PORT)"; then \
+	  kill $$(cat .sandbox-moto.pid) && echo "Stopped moto_server (pid $$(cat .sandbox-moto.pid))."; \
+	  rm -f .sandbox-moto.pid; \
+	else echo "Process $$(cat .sandbox-moto.pid) is not the moto_server up-server started; left alone."; \
+	  rm -f .sandbox-moto.pid; fi
 
 bench: $(VENV)/.installed
 	$(PY) -m sandbox bench

@@ -29,7 +29,6 @@ from .report import (
     print_outputs,
     print_preview_text,
     print_verdict,
-    print_verify,
     program_error_log,
     recording_json,
     remediations_json,
@@ -63,6 +62,10 @@ def _pack_options(command: argparse.ArgumentParser) -> None:
         help="go on past multi-language components (awsx, ...) with a warning each; their children "
         "are built by provider plugins, which are not available offline",
     )
+    _pack_location_options(command)
+
+
+def _pack_location_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--policy-pack", type=Path, default=None, help="policy pack directory (default policypack)"
     )
@@ -96,6 +99,7 @@ def up_arguments(command: argparse.ArgumentParser) -> None:
 
 def verify_arguments(command: argparse.ArgumentParser) -> None:
     _stack_options(command)
+    _pack_location_options(command)
     _aws_options(command)
     command.add_argument("--vpc-id", default=None, help="VPC to check (default: the vpcId in the state file)")
     command.add_argument("--region", default=None, help="AWS Region (default: the stack's aws:region)")
@@ -210,8 +214,14 @@ def _moto(endpoint_url: str | None) -> AbstractContextManager[Any]:
 
 def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
     from .aws.clients import AwsClients
-    from .aws.deploy import deploy_stack, save_state, unsupported_types
-    from .aws.verify import verify_vpc, workload_from_config
+    from .aws.deploy import (
+        DeployInterruptedError,
+        deploy_stack,
+        planned_endpoint_policies,
+        save_state,
+        unsupported_types,
+    )
+    from .aws.verify import print_verify, settings_from_stack, stack_promise, verify_vpc
 
     stack = load_stack_config(args.program, args.stack)
     result = _run_preview(args, stack)
@@ -250,19 +260,31 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
 
     with _moto(args.endpoint_url):
         clients = AwsClients(stack.region, endpoint_url=args.endpoint_url, moto=True)
+        if args.endpoint_url:
+            replaced = _replace_previous(args, stack, clients)
+            if replaced and text:
+                out.write(f"\n{replaced}\n")
         remediations = result.remediations
-        # What the preview's remediations changed is what gets created, as the CLI remediates before creating.
-        deployed = deploy_stack(
-            stack, args.program, clients, prepare=lambda resource: apply_remediations(resource, remediations)
-        )
+        try:
+            # What the preview's remediations changed is what gets created, as the CLI remediates first.
+            deployed = deploy_stack(
+                stack,
+                args.program,
+                clients,
+                prepare=lambda resource: apply_remediations(resource, remediations),
+            )
+        except DeployInterruptedError as interrupted:
+            return finish(EXIT_ERROR, "Interrupted: " + _rollback_text(interrupted.teardown))
         summary["deploy"] = {
             "created": [{"type": c.type, "id": c.id, "urn": c.urn} for c in deployed.created],
             "outputs": json_map(deployed.recording.outputs) if deployed.recording else None,
             "error": deployed.error or None,
         }
         if deployed.recording is None:
+            rolled_back = _rollback_text(deployed.rolled_back) if deployed.rolled_back else ""
             return finish(
-                EXIT_ERROR, f"Deploy failed after {len(deployed.created)} resource(s): {deployed.error}"
+                EXIT_ERROR,
+                f"Deploy failed after {len(deployed.created)} resource(s): {deployed.error}\n{rolled_back}",
             )
         if text:
             where = args.endpoint_url or "in-process moto"
@@ -275,41 +297,153 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
         vpc_id = deployed.recording.outputs.get("vpcId")
         if not isinstance(vpc_id, str):
             return finish(EXIT_ERROR, "The program exports no vpcId; nothing to verify.")
-        report = verify_vpc(clients, vpc_id, workload_from_config(stack))
+        report = verify_vpc(
+            clients,
+            vpc_id,
+            pack_dir=_pack_dir(args),
+            project=stack.project,
+            stack=stack.stack,
+            settings=settings_from_stack(stack),
+            user_config=load_policy_config(args.policy_pack_config),
+            promise=stack_promise(deployed.recording.outputs, planned_endpoint_policies(deployed.recording)),
+        )
     summary["verify"] = report.to_json()
     if text:
         print_verify(report, out)
     return finish(EXIT_OK if report.passed else EXIT_FAILED)
 
 
-def _verify_target(args: argparse.Namespace, stack: StackFiles) -> tuple[str, str, str | None]:
-    """(VPC id, Region, endpoint URL) from the flags, else from the state ``up`` saved."""
+def _rollback_text(teardown: Any, whose: str = "this run created") -> str:
+    """What a rollback did, for the user: deleted count, and each resource left behind."""
+    text = f"deleted the {len(teardown.deleted)} resource(s) {whose}, newest first."
+    if teardown.failures:
+        text += " Left behind (delete by hand): " + "; ".join(teardown.failures)
+    return text
+
+
+def _replace_previous(args: argparse.Namespace, stack: StackFiles, clients: Any) -> str:
+    """A second ``up`` of a stack into the same moto_server replaces the first, never duplicates it."""
+    from .aws.teardown import as_deployed, delete_deployed
+
+    path = _state_path(args)
+    if not path.is_file():
+        return ""
+    state = _read_state(path)
+    if state.get("endpointUrl") != args.endpoint_url or state.get("stack") != stack.stack:
+        return ""
+    teardown = delete_deployed(clients, as_deployed(state.get("resources") or []))
+    path.unlink()
+    message = (
+        f"Replacing the deployment of stack {stack.stack} recorded in {path} "
+        f"(VPC {state['outputs'].get('vpcId')}): {_rollback_text(teardown, 'it had')}"
+    )
+    if teardown.failures:
+        raise UsageError(message)
+    return message
+
+
+def destroy_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--stack", default="dev", help="stack name (default dev)")
+    command.add_argument("--program", type=Path, default=PROJECT_ROOT, help="program directory")
+    _aws_options(command)
+
+
+def cmd_destroy(args: argparse.Namespace, out: TextIO) -> int:
+    """Delete the deployment recorded in the state file, newest resource first, then the file."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from .aws.clients import AwsClients
+    from .aws.teardown import as_deployed, delete_deployed
+
+    path = _state_path(args)
+    if not path.is_file():
+        raise UsageError(f"no deployment of stack {args.stack} is recorded ({path} does not exist)")
+    state = _read_state(path)
+    endpoint_url = args.endpoint_url or state.get("endpointUrl")
+    clients = AwsClients(str(state.get("region") or "us-east-1"), endpoint_url=endpoint_url, moto=True)
+    try:
+        teardown = delete_deployed(clients, as_deployed(state.get("resources") or []))
+    except (BotoCoreError, ClientError) as error:
+        raise UsageError(f"cannot reach {endpoint_url}: {error}") from None
+    if teardown.failures:
+        out.write(f"Destroy of stack {args.stack} incomplete: {_rollback_text(teardown, 'it had')}\n")
+        return EXIT_ERROR
+    path.unlink()
+    done = _rollback_text(teardown, "it had")
+    out.write(f"Destroyed stack {args.stack} in {endpoint_url}: {done} Removed {path}.\n")
+    return EXIT_OK
+
+
+@dataclass(frozen=True)
+class VerifyTarget:
+    vpc_id: str
+    region: str
+    endpoint_url: str | None
+    state: dict[str, Any] | None  # what up saved, when the VPC comes from its state file
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    try:
+        state = json.loads(path.read_text())
+    except OSError as error:
+        raise UsageError(f"cannot read the state file {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise UsageError(f"the state file {path} is not valid JSON: {error}") from None
+    if not isinstance(state, dict) or not isinstance(state.get("outputs"), dict):
+        raise UsageError(f"the state file {path} holds no stack outputs; run `up` again")
+    return state
+
+
+def _verify_target(args: argparse.Namespace, stack: StackFiles) -> VerifyTarget:
+    """The VPC, Region and endpoint URL from the flags, else from the state ``up`` saved."""
     region, endpoint_url, vpc_id = args.region, args.endpoint_url, args.vpc_id
+    state = None
     if vpc_id is None:
         path = _state_path(args)
         if not path.is_file():
             raise UsageError(f"give --vpc-id, or deploy first with `up --endpoint-url ...` (no {path})")
-        state = json.loads(path.read_text())
-        vpc_id = state["outputs"]["vpcId"]
+        state = _read_state(path)
+        vpc_id = state["outputs"].get("vpcId")
+        if not isinstance(vpc_id, str):
+            raise UsageError(f"the state file {path} has no vpcId output; give --vpc-id")
         region = region or state.get("region")
         endpoint_url = endpoint_url or state.get("endpointUrl")
-    return vpc_id, region or stack.region, endpoint_url
+    return VerifyTarget(vpc_id, region or stack.region, endpoint_url, state)
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from .aws.clients import AwsClients
-    from .aws.verify import verify_vpc, workload_from_config
+    from .aws.discover import VpcNotFoundError
+    from .aws.verify import print_verify, settings_from_stack, stack_promise, verify_vpc
 
     stack = load_stack_config(args.program, args.stack)
-    vpc_id, region, endpoint_url = _verify_target(args, stack)
+    target = _verify_target(args, stack)
+    user_config = load_policy_config(args.policy_pack_config)
     # Against moto any credentials do; against AWS the default chain is used.
-    clients = AwsClients(region, endpoint_url=endpoint_url, moto=endpoint_url is not None)
+    moto = target.endpoint_url is not None
+    clients = AwsClients(target.region, endpoint_url=target.endpoint_url, moto=moto)
     try:
-        report = verify_vpc(clients, vpc_id, workload_from_config(stack), fix=args.fix)
+        report = verify_vpc(
+            clients,
+            target.vpc_id,
+            pack_dir=_pack_dir(args),
+            project=stack.project,
+            stack=stack.stack,
+            settings=settings_from_stack(stack),
+            user_config=user_config,
+            promise=(
+                stack_promise(target.state["outputs"], target.state.get("endpointPolicies") or {})
+                if target.state
+                else None
+            ),
+            fix=args.fix,
+        )
+    except VpcNotFoundError as error:
+        raise UsageError(str(error)) from None
     except (BotoCoreError, ClientError) as error:  # no credentials, no permission, unreachable endpoint
-        raise UsageError(f"cannot read {vpc_id} in {region}: {error}") from None
+        raise UsageError(f"cannot read {target.vpc_id} in {target.region}: {error}") from None
     if args.json:
         json.dump(report.to_json(), out, indent=2)
         out.write("\n")
@@ -339,6 +473,12 @@ COMMANDS = {
     "up": Command("policy check, deploy into moto, then verify", __name__, "up_arguments", "cmd_up"),
     "verify": Command(
         "check a deployed VPC against C1-C11 and C15", __name__, "verify_arguments", "cmd_verify"
+    ),
+    "destroy": Command(
+        "delete the deployment recorded in .sandbox/<stack>.json",
+        __name__,
+        "destroy_arguments",
+        "cmd_destroy",
     ),
     "cost": Command("monthly cost beside a NAT gateway and the reference architecture", "sandbox.tools.cost"),
     "diagram": Command("architecture drawings of the stacks (SVG, PNG)", "sandbox.tools.diagram"),

@@ -1,4 +1,4 @@
-"""Printing: the preview the way ``pulumi preview`` shows it, verify's table, and the JSON forms.
+"""Printing: the preview the way ``pulumi preview`` shows it, and the JSON forms.
 
 The text follows the Pulumi CLI's display code (pulumi/pulumi pkg/backend/display: rows.go for the
 tree's columns, progress.go for the Policies, Diagnostics and Outputs sections, diff.go for a policy
@@ -11,7 +11,7 @@ import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO
 
 import pulumi
 from pulumi.output import Unknown
@@ -19,9 +19,6 @@ from pulumi.output import Unknown
 from .analyzer import AnalyzerInfo, Diagnostic, Remediation, StackContext
 from .engine.program import LogMessage, RecordedResource, Recording
 from .sdk_private import is_secret
-
-if TYPE_CHECKING:  # verify pulls in boto3, which preview never needs
-    from .aws.verify import VerifyReport
 
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -561,24 +558,3 @@ def remediations_json(remediations: Iterable[Remediation]) -> list[dict[str, Any
 
 def logs_json(logs: Iterable[LogMessage]) -> list[dict[str, str]]:
     return [{"severity": log.severity, "message": log.message, "urn": log.urn} for log in logs]
-
-
-def print_verify(report: "VerifyReport", out: TextIO) -> None:
-    out.write(f"\nVerify {report.vpc_id} in {report.region}:\n")
-    name_width = max((len(check.name) for check in report.checks), default=10)
-    for check in report.checks:
-        mark = "pass" if check.passed else "FAIL"
-        out.write(
-            f"    {mark}  {check.consideration or '--':<4} {check.name:<{name_width}}  {check.detail}\n"
-        )
-        if not check.passed and check.fix:
-            out.write(f"          fix: {check.fix}\n")
-    for instance in report.stale_instances:
-        out.write(f"    container instance {instance.ec2_instance_id} ({instance.cluster}):\n")
-        for reason in instance.reasons:
-            out.write(f"          {reason}\n")
-        out.write(f"          fix: {instance.fix}\n")
-    for line in report.fix_commands:
-        out.write(f"    --fix: {line}\n")
-    failed = sum(1 for check in report.checks if not check.passed)
-    out.write(f"\n    {len(report.checks) - failed} passed, {failed} failed\n")

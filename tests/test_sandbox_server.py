@@ -87,7 +87,9 @@ def test_up_into_moto_server_saves_outputs_that_verify_reads_back(moto_server: s
 
     code, text = run_cli("verify", "--stack", "dev", "--state-file", state)
     assert code == 1
-    assert "FAIL  C8   interface endpoint logs" in text
+    assert "FAIL  C8   logs-endpoint-for-awslogs" in text
+    # The endpoint the stack planned is gone too: its promise, read back from the state file.
+    assert f"Recreate endpoint '{logs['VpcEndpointId']}' (run `up` again): it is gone (C12)." in text
 
 
 def test_verify_against_an_unreachable_endpoint_is_a_clear_error(capsys):
@@ -98,4 +100,41 @@ def test_verify_against_an_unreachable_endpoint_is_a_clear_error(capsys):
     assert code == 2
     assert f'cannot read vpc-0123 in us-east-1: Could not connect to the endpoint URL: "{closed}/"' in (
         capsys.readouterr().err
+    )
+
+
+def _our_vpcs(url: str) -> list[str]:
+    return [v["VpcId"] for v in _client(url).describe_vpcs()["Vpcs"] if not v["IsDefault"]]
+
+
+def test_up_twice_replaces_the_first_deployment_and_destroy_removes_it(moto_server: str, tmp_path: Path):
+    state = tmp_path / "dev.json"
+    code, _ = run_cli("up", "--stack", "dev", "--endpoint-url", moto_server, "--state-file", state)
+    assert code == 0
+    [first] = _our_vpcs(moto_server)
+
+    code, text = run_cli("up", "--stack", "dev", "--endpoint-url", moto_server, "--state-file", state)
+
+    assert code == 0, text
+    replaced = f"Replacing the deployment of stack dev recorded in {state} (VPC {first}): "
+    assert replaced + "deleted the 22 resource(s) it had, newest first." in text
+    [second] = _our_vpcs(moto_server)
+    assert second != first and json.loads(state.read_text())["outputs"]["vpcId"] == second
+
+    code, text = run_cli("destroy", "--stack", "dev", "--state-file", state)
+
+    assert code == 0
+    assert text == (
+        f"Destroyed stack dev in {moto_server}: deleted the 22 resource(s) it had, newest first. "
+        f"Removed {state}.\n"
+    )
+    assert _our_vpcs(moto_server) == [] and not state.exists()
+
+
+def test_destroy_without_a_recorded_deployment_is_an_error(tmp_path: Path, capsys):
+    code, _ = run_cli("destroy", "--stack", "dev", "--state-file", tmp_path / "dev.json")
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"error: no deployment of stack dev is recorded ({tmp_path / 'dev.json'} does not exist)\n"
     )

@@ -9,7 +9,7 @@ import pytest
 
 from sandbox.aws.clients import AwsClients
 from sandbox.aws.deploy import deploy_stack
-from sandbox.aws.verify import verify_vpc, workload_from_config
+from sandbox.aws.verify import settings_from_stack, verify_vpc
 from sandbox.stackconfig import load_stack_config
 from tests.fixtures.sandbox.support import PROJECT_ROOT, moto_for_module
 
@@ -59,5 +59,12 @@ def test_prod_with_its_workload_deploys_ec2_capacity_and_a_service_that_verify_a
     network = service["networkConfiguration"]["awsvpcConfiguration"]
     assert sorted(network["subnets"]) == sorted(outputs["privateSubnetIds"])
     assert service["status"] == "ACTIVE" and service["clusterArn"] == cluster["clusterArn"]
-    report = verify_vpc(clients, outputs["vpcId"], workload_from_config(stack))
+    report = verify_vpc(
+        clients,
+        outputs["vpcId"],
+        pack_dir=PROJECT_ROOT / "policypack",
+        project=stack.project,
+        stack=stack.stack,
+        settings=settings_from_stack(stack),
+    )
     assert report.passed, [c for c in report.checks if not c.passed]

@@ -1,46 +1,64 @@
-"""Check a deployed VPC against C1–C9, C10/C11 and C15 with boto3 (moto or a real account).
+"""Check a deployed VPC with the policy pack's own rules, plus what only the live account shows.
+
+The VPC is read with boto3 (``discover``) into the Pulumi resources the pack reads, and the pack runs
+over them through its gRPC interface, as ``pulumi policy analyze`` runs a pack on existing resources:
+one rule set, the same settings and the same messages at preview and on the live state. What the plan
+cannot show stays here: the container instances' agent versions (C10), instances registered before the
+ECS endpoints (C11), and for the stacks ``up`` deployed, their private-VPC promise (no internet route,
+no ingress from anywhere on the endpoint group, endpoint policies as planned).
 
 Read-only unless ``fix`` is asked for, which restarts stale ECS agents through SSM Run Command.
 """
 
-import ipaddress
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
-from awsfacts import (
-    CATALOG,
-    CONSIDERATIONS,
-    ECS_TRIO,
-    HTTPS_PORT,
-    MIN_ECS_AGENT_VERSION,
-    EndpointType,
-    LaunchType,
-    Workload,
-    ecs_trio_completion,
-    is_amazon_dns_server,
-    is_post_line_region,
-    parse_service_name,
-    required_endpoints,
-    service_name,
-)
+from awsfacts import ECS_TRIO, MIN_ECS_AGENT_VERSION, service_name
 
-from ..stackconfig import StackConfigError, StackFiles
+from ..analyzer import AnalyzerInfo, Diagnostic, PolicyPackProcess, reconcile_policy_config, run_analysis
+from ..engine.program import RecordedResource, Recording
+from ..stackconfig import StackFiles
 from .clients import AwsClients
+from .discover import SECURITY_GROUP, VPC_ENDPOINT, discover_vpc
 
-PROJECT = "ecs-privatelink"
+VERIFY_SCHEMA_VERSION = 1  # docs/verify.schema.json
 RESTART_AGENT = "sudo docker stop ecs-agent && sudo docker start ecs-agent"
-_LIVE_STATES = ("pendingacceptance", "pending", "available")
+VERIFY_LEVEL = "mandatory"  # verify's own checks fail the run as a mandatory policy would
+AGENT_VERSION_CHECK = "ecs-agent-version-live"
+AGENT_RESTART_CHECK = "ecs-agent-restarted-after-endpoints"
+NO_INTERNET_ROUTE_CHECK = "stack-no-internet-route"
+NO_OPEN_INGRESS_CHECK = "stack-endpoint-group-not-open"
+POLICIES_AS_PLANNED_CHECK = "stack-endpoint-policies-as-planned"
+_CONSIDERATION = re.compile(r"\bC(\d{1,2})\b")
+_CANNOT_CHECK = "can't run policy"  # the SDK's prefix for a policy's "not known" notes
+_ANYWHERE = ("0.0.0.0/0", "::/0")
+
+# Policies about the plan itself, which existing resources cannot show: the order the program creates
+# the ECS endpoints in (C11). On the live VPC, C11 is verify's own check of the container instances.
+PLAN_ONLY_POLICIES = {"ecs-endpoint-creation-order": "disabled"}
+
+# The pack's settings that a stack's own flags state (network-only stacks, workloads elsewhere).
+_FLAG_SETTINGS = {
+    "privateEcrImages": "assumePrivateEcrImages",
+    "secretsManager": "assumeSecretsManagerSecrets",
+    "awslogs": "assumeAwslogs",
+    "serviceConnect": "assumeServiceConnect",
+}
 
 
 @dataclass(frozen=True)
 class Check:
-    consideration: str  # "C5"; "" for a prerequisite such as the VPC existing
-    name: str
+    consideration: str  # "C5"; "" when the check names none
+    name: str  # the pack's policy name, or one of verify's own checks
+    resource: str  # the AWS id the verdict is about ("" for the VPC as a whole)
     passed: bool
-    detail: str
-    fix: str = ""
+    message: str  # the pack's violation message, or what was checked
+    enforcement_level: str = VERIFY_LEVEL  # "mandatory" | "advisory"
 
 
 @dataclass(frozen=True)
@@ -50,62 +68,292 @@ class StaleInstance:
     ec2_instance_id: str
     agent_version: str
     registered_at: str
-    reasons: tuple[str, ...]  # "C10: agent 1.0.0 < 1.25.1", "C11: registered before ecs-agent"
+    reasons: tuple[str, ...]  # "C10: agent 1.0.0 is older than 1.25.1", "C11: registered before ..."
     fix: str
+
+
+@dataclass(frozen=True)
+class StackPromise:
+    """What ``up`` saved about one of our stacks: verify holds the live VPC to it."""
+
+    endpoint_security_group_id: str
+    endpoint_policies: dict[str, str | None]  # endpoint id -> planned policy JSON (None: none set)
 
 
 @dataclass
 class VerifyReport:
     vpc_id: str
     region: str
-    workload: Workload
     checks: list[Check] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the pack could not decide (advisory)
     stale_instances: list[StaleInstance] = field(default_factory=list)
     fix_commands: list[str] = field(default_factory=list)  # what --fix did, one line each
+    resources: int = 0  # how many resources were read and analyzed
 
     @property
     def passed(self) -> bool:
         return all(check.passed for check in self.checks)
 
     def to_json(self) -> dict[str, Any]:
+        """The ``verify --json`` document; its contract is docs/verify.schema.json."""
         return {
+            "schemaVersion": VERIFY_SCHEMA_VERSION,
             "vpcId": self.vpc_id,
             "region": self.region,
-            "workload": {k: str(v) if v is not None else None for k, v in asdict(self.workload).items()},
             "passed": self.passed,
-            "checks": [asdict(check) for check in self.checks],
-            "staleInstances": [asdict(instance) for instance in self.stale_instances],
+            "resourcesAnalyzed": self.resources,
+            "checks": [
+                {
+                    "consideration": check.consideration or None,
+                    "check": check.name,
+                    "resource": check.resource or None,
+                    "passed": check.passed,
+                    "enforcementLevel": check.enforcement_level,
+                    "message": check.message,
+                }
+                for check in self.checks
+            ],
+            "notes": self.notes,
+            "staleInstances": [
+                {
+                    "cluster": s.cluster,
+                    "containerInstanceArn": s.container_instance_arn,
+                    "ec2InstanceId": s.ec2_instance_id,
+                    "agentVersion": s.agent_version,
+                    "registeredAt": s.registered_at,
+                    "reasons": list(s.reasons),
+                    "fix": s.fix,
+                }
+                for s in self.stale_instances
+            ],
             "fixCommands": self.fix_commands,
         }
+
+
+def print_verify(report: VerifyReport, out: TextIO) -> None:
+    out.write(f"\nVerify {report.vpc_id} in {report.region} ({report.resources} resources read):\n")
+    name_width = max((len(check.name) for check in report.checks), default=10)
+    for check in report.checks:
+        mark = "pass" if check.passed else "FAIL"
+        where = f" {check.resource}" if check.resource and not check.passed else ""
+        out.write(f"    {mark}  {check.consideration or '--':<4} {check.name:<{name_width}}{where}\n")
+        if not check.passed:
+            out.write(f"          {check.message}\n")
+    for note in report.notes:
+        out.write(f"    note: {note}\n")
+    for line in report.fix_commands:
+        out.write(f"    --fix: {line}\n")
+    failed = sum(1 for check in report.checks if not check.passed)
+    out.write(f"\n    {len(report.checks) - failed} passed, {failed} failed\n")
+
+
+def stack_promise(outputs: Mapping[str, Any], endpoint_policies: Mapping[str, Any]) -> StackPromise | None:
+    """The promise of one of our stacks (it exports its endpoint group), else None: other programs
+    promise nothing verify could hold them to."""
+    group = outputs.get("endpointSecurityGroupId")
+    if not isinstance(group, str):
+        return None
+    policies = {str(k): v if isinstance(v, str) else None for k, v in endpoint_policies.items()}
+    return StackPromise(group, policies)
 
 
 def _flag(stack: StackFiles, key: str) -> bool:
     return (stack.get(key) or "false").lower() == "true"
 
 
-def workload_from_config(stack: StackFiles) -> Workload:
-    """The workload the stack declares (schema defaults already applied by the loader).
+def settings_from_stack(stack: StackFiles) -> dict[str, Any]:
+    """The pack settings a stack's own flags state: the launch type and what its tasks use.
 
-    For this project, the program's own config parser decides (with ``workload`` on, the endpoints
-    follow the workload's real inputs, not the feature flags); other programs use the flags.
+    The live VPC shows the network, not what the tasks of other stacks need; the flags say it.
     """
-    if stack.project == PROJECT:
-        from ecs_privatelink.config import parse_config
-
-        prefix = f"{PROJECT}:"
-        raw = {key[len(prefix) :]: value for key, value in stack.config.items() if key.startswith(prefix)}
-        try:
-            return parse_config(stack.region, raw).workload
-        except Exception as error:  # the program's ConfigError: one clear message, no traceback
-            raise StackConfigError(str(error)) from None
+    settings: dict[str, Any] = {}
     launch = (stack.get("launchType") or "").upper()
-    return Workload(
-        launch_type=LaunchType[launch] if launch in LaunchType.__members__ else None,
-        private_ecr_images=_flag(stack, "privateEcrImages"),
-        secrets_manager=_flag(stack, "secretsManager"),
-        awslogs=_flag(stack, "awslogs"),
-        service_connect=_flag(stack, "serviceConnect"),
+    if launch in ("EC2", "FARGATE"):
+        settings["launchType"] = launch
+    for flag, setting in _FLAG_SETTINGS.items():
+        if _flag(stack, flag):
+            settings[setting] = True
+    return settings
+
+
+def policy_config_for(
+    info: AnalyzerInfo, settings: Mapping[str, Any], user_config: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The CLI's policy config JSON: each setting on every policy whose schema has it, then the user's."""
+    config: dict[str, Any] = {}
+    for policy in info.policies:
+        known = policy.config_schema.get("properties", {})
+        chosen: dict[str, Any] = {key: value for key, value in settings.items() if key in known}
+        if policy.name in PLAN_ONLY_POLICIES:
+            chosen["enforcementLevel"] = PLAN_ONLY_POLICIES[policy.name]
+        if chosen:
+            config[policy.name] = chosen
+    for name, value in (user_config or {}).items():
+        if isinstance(value, dict) and isinstance(config.get(name), dict):
+            config[name] = {**config[name], **value}
+        else:
+            config[name] = value
+    return config
+
+
+def _considerations(text: str) -> list[str]:
+    return [f"C{number}" for number in _CONSIDERATION.findall(text)]
+
+
+def _resource_id(urn: str, stack_urn: str) -> str:
+    return "" if urn == stack_urn else urn.rsplit("::", 1)[-1]
+
+
+def pack_checks(
+    info: AnalyzerInfo, levels: Mapping[str, str], diagnostics: list[Diagnostic], stack_urn: str
+) -> tuple[list[Check], list[str]]:
+    """One passed check per enabled policy without violations, one failed check per violation; notes."""
+    checks: list[Check] = []
+    notes: list[str] = []
+    by_policy: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        if _CANNOT_CHECK in diagnostic.message:
+            notes.append(diagnostic.message)
+        else:
+            by_policy.setdefault(diagnostic.policy_name, []).append(diagnostic)
+    for policy in info.policies:
+        level = levels.get(policy.name, policy.enforcement_level)
+        if level == "disabled":
+            continue
+        default = (_considerations(policy.description) or [""])[0]
+        found = by_policy.get(policy.name, [])
+        if not found:
+            checks.append(Check(default, policy.name, "", True, policy.description, level))
+        for diagnostic in found:
+            # The SDK puts the policy's description before the violation's own message.
+            message = diagnostic.message.removeprefix(f"{diagnostic.description}\n")
+            consideration = (_considerations(message) or [default])[0]
+            resource = _resource_id(diagnostic.urn, stack_urn)
+            checks.append(
+                Check(
+                    consideration,
+                    policy.name,
+                    resource,
+                    False,
+                    message,
+                    diagnostic.enforcement_level,
+                )
+            )
+    return checks, notes
+
+
+def analyze_resources(
+    pack_dir: Path,
+    resources: list[RecordedResource],
+    *,
+    project: str,
+    stack: str,
+    region: str,
+    settings: Mapping[str, Any],
+    user_config: Mapping[str, Any] | None = None,
+) -> tuple[list[Check], list[str]]:
+    """Run the pack over existing resources, as ``pulumi policy analyze`` does: not a preview."""
+    config = {"aws:region": region}
+    recording = Recording(project, stack, config, resources, {}, [])
+    with PolicyPackProcess(pack_dir, project=project, stack=stack, config=config, dry_run=False) as client:
+        info = client.analyzer_info()
+        policy_config = policy_config_for(info, settings, user_config)
+        diagnostics = run_analysis(client, recording, policy_config=policy_config, dry_run=False)
+    levels = {name: level for name, (level, _) in reconcile_policy_config(info, policy_config).items()}
+    stack_urn = f"urn:pulumi:{stack}::{project}::pulumi:pulumi:Stack::{project}-{stack}"
+    return pack_checks(info, levels, diagnostics, stack_urn)
+
+
+def promise_checks(vpc_id: str, resources: list[RecordedResource], promise: StackPromise) -> list[Check]:
+    """Our own stacks promise a private VPC: no internet route, no open endpoint group, planned policies."""
+    routes = [
+        f"{table.name}: {route.get('cidrBlock') or route.get('ipv6CidrBlock')} -> {target}"
+        for table in resources
+        if table.type == "aws:ec2/routeTable:RouteTable"
+        for route in table.outputs.get("routes", [])
+        for target in (route.get("gatewayId"), route.get("natGatewayId"))
+        if isinstance(target, str) and target.startswith(("igw-", "nat-"))
+    ]
+    checks = [
+        Check(
+            "",
+            NO_INTERNET_ROUTE_CHECK,
+            vpc_id,
+            not routes,
+            f"Delete the internet routes of {vpc_id} ({'; '.join(routes)}): this stack's VPC reaches AWS "
+            "only through its VPC endpoints."
+            if routes
+            else f"No route table of {vpc_id} routes to an internet or NAT gateway.",
+        )
+    ]
+    group = next(
+        (r for r in resources if r.type == SECURITY_GROUP and r.name == promise.endpoint_security_group_id),
+        None,
     )
+    open_rules = [
+        f"{rule.get('protocol')} {rule.get('fromPort')}-{rule.get('toPort')} from {cidr}"
+        for rule in (group.outputs.get("ingress", []) if group else [])
+        for cidr in [*rule.get("cidrBlocks", []), *rule.get("ipv6CidrBlocks", [])]
+        if cidr in _ANYWHERE
+    ]
+    group_id = promise.endpoint_security_group_id
+    checks.append(
+        Check(
+            "C5",
+            NO_OPEN_INGRESS_CHECK,
+            group_id,
+            group is not None and not open_rules,
+            (
+                f"Revoke the ingress of endpoint security group '{group_id}' from anywhere "
+                f"({'; '.join(open_rules)}): the endpoints serve only the VPC's tasks and instances (C5)."
+            )
+            if open_rules
+            else (
+                f"Endpoint security group '{group_id}' admits no traffic from 0.0.0.0/0 or ::/0 (C5)."
+                if group is not None
+                else f"Recreate endpoint security group '{group_id}' in {vpc_id}: it is gone (C5)."
+            ),
+        )
+    )
+    live = {r.name: r.outputs.get("policy") or None for r in resources if r.type == VPC_ENDPOINT}
+    for endpoint_id, planned in sorted(promise.endpoint_policies.items()):
+        if planned is None:
+            continue  # the plan set none: AWS's default full-access policy is what was planned
+        current = live.get(endpoint_id)
+        same = endpoint_id in live and _same_policy(current, planned)
+        checks.append(
+            Check(
+                "C12",
+                POLICIES_AS_PLANNED_CHECK,
+                endpoint_id,
+                same,
+                f"The policy of endpoint '{endpoint_id}' is the one the stack planned (C12)."
+                if same
+                else (
+                    f"Restore the planned policy of endpoint '{endpoint_id}' (run `up` again, or "
+                    f"aws ec2 modify-vpc-endpoint --vpc-endpoint-id {endpoint_id} --policy-document ...): "
+                    "it was changed outside the stack (C12)."
+                    if endpoint_id in live
+                    else f"Recreate endpoint '{endpoint_id}' (run `up` again): it is gone (C12)."
+                ),
+            )
+        )
+    return checks
+
+
+def _same_policy(current: str | None, planned: str) -> bool:
+    try:
+        return current is not None and json.loads(current) == json.loads(planned)
+    except json.JSONDecodeError:
+        return current == planned
+
+
+def minimum_agent_version(user_config: Mapping[str, Any] | None) -> tuple[int, ...]:
+    """The pack's ``minimumAgentVersion`` when the policy config sets it, else its default."""
+    entry = (user_config or {}).get("ecs-agent-version")
+    if isinstance(entry, dict) and isinstance(entry.get("minimumAgentVersion"), str):
+        return agent_version_tuple(entry["minimumAgentVersion"])
+    return MIN_ECS_AGENT_VERSION
 
 
 def agent_version_tuple(version: str) -> tuple[int, ...]:
@@ -116,286 +364,27 @@ def agent_version_tuple(version: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def _covers_https(permission: dict[str, Any]) -> bool:
-    protocol = str(permission.get("IpProtocol", ""))
-    if protocol == "-1":
-        return True
-    if protocol not in ("tcp", "6"):
-        return False
-    return int(permission.get("FromPort", 0)) <= HTTPS_PORT <= int(permission.get("ToPort", -1))
-
-
-def _open_to(permissions: Iterable[dict[str, Any]], cidr: str) -> bool:
-    subnet = ipaddress.ip_network(cidr)
-    for permission in permissions:
-        if not _covers_https(permission):
-            continue
-        for source in permission.get("IpRanges", []):
-            network = ipaddress.ip_network(source["CidrIp"], strict=False)
-            if network.version == subnet.version and subnet.subnet_of(network):  # type: ignore[arg-type]
-                return True
-    return False
-
-
-@dataclass
-class _State:
-    """What verify reads from AWS once, then checks."""
-
-    vpc: dict[str, Any]
-    dns_support: bool
-    dns_hostnames: bool
-    dhcp_servers: list[str] | None  # None: the VPC uses AWS's default options
-    subnets: list[dict[str, Any]]
-    route_tables: list[dict[str, Any]]
-    endpoints: list[dict[str, Any]]
-    groups: dict[str, dict[str, Any]]
-
-
-def _read_state(clients: AwsClients, vpc_id: str) -> _State | None:
-    ec2 = clients("ec2")
-    vpcs = ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Vpcs"]
-    if not vpcs:
-        return None
-    vpc = vpcs[0]
-    by_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
-    dns_support = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsSupport")
-    dns_hostnames = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")
-    dhcp_servers: list[str] | None = None
-    options_id = vpc.get("DhcpOptionsId", "default")
-    if options_id and options_id != "default":
-        options = ec2.describe_dhcp_options(DhcpOptionsIds=[options_id])["DhcpOptions"][0]
-        dhcp_servers = []
-        for item in options.get("DhcpConfigurations", []):
-            if item["Key"] == "domain-name-servers":
-                dhcp_servers = [value["Value"] for value in item.get("Values", [])]
-    endpoints = [
-        endpoint
-        for endpoint in ec2.describe_vpc_endpoints(Filters=by_vpc)["VpcEndpoints"]
-        if endpoint.get("State", "available").lower() in _LIVE_STATES
-    ]
-    group_ids = sorted({g["GroupId"] for e in endpoints for g in e.get("Groups", [])})
-    groups = (
-        {g["GroupId"]: g for g in ec2.describe_security_groups(GroupIds=group_ids)["SecurityGroups"]}
-        if group_ids
-        else {}
-    )
-    return _State(
-        vpc=vpc,
-        dns_support=bool(dns_support["EnableDnsSupport"]["Value"]),
-        dns_hostnames=bool(dns_hostnames["EnableDnsHostnames"]["Value"]),
-        dhcp_servers=dhcp_servers,
-        subnets=ec2.describe_subnets(Filters=by_vpc)["Subnets"],
-        route_tables=ec2.describe_route_tables(Filters=by_vpc)["RouteTables"],
-        endpoints=endpoints,
-        groups=groups,
-    )
-
-
-def _reasons(considerations: Iterable[str]) -> str:
-    return "; ".join(f"{c}: {CONSIDERATIONS[c]}" for c in considerations)
-
-
-def _endpoint_checks(state: _State, region: str, workload: Workload) -> list[Check]:
-    checks: list[Check] = []
-    by_name: dict[str, list[dict[str, Any]]] = {}
-    for endpoint in state.endpoints:
-        by_name.setdefault(endpoint["ServiceName"], []).append(endpoint)
-
-    for need in required_endpoints(region, workload):
-        name = service_name(need.key, region)
-        kind = CATALOG[need.key].type
-        found = [e for e in by_name.get(name, []) if e.get("VpcEndpointType") == kind.value]
-        consideration = need.considerations[0]
-        if found:
-            ids = ", ".join(e["VpcEndpointId"] for e in found)
-            checks.append(Check(consideration, f"{kind.value.lower()} endpoint {need.key}", True, ids))
-        else:
-            checks.append(
-                Check(
-                    consideration,
-                    f"{kind.value.lower()} endpoint {need.key}",
-                    False,
-                    f"no {kind.value} endpoint for {name} in the VPC ({_reasons(need.considerations)})",
-                    f"Create a {kind.value} VPC endpoint for {name} in {state.vpc['VpcId']}.",
-                )
-            )
-
-    # C2: in the newer Regions the ECS trio is all-or-nothing, whatever the workload asked for.
-    if is_post_line_region(region):
-        present = [key for key in ECS_TRIO if service_name(key, region) in by_name]
-        missing = ecs_trio_completion(region, present)
-        ok = not missing
-        checks.append(
-            Check(
-                "C2",
-                "ECS endpoints all-or-nothing",
-                ok,
-                f"present: {', '.join(present) or 'none'}"
-                + ("" if ok else f"; missing: {', '.join(missing)}"),
-                "" if ok else f"Create the {', '.join(missing)} endpoints too (or remove all three).",
-            )
-        )
-
-    # C3: every AWS service name must be for this Region.
-    foreign = []
-    for endpoint in state.endpoints:
-        parsed = parse_service_name(endpoint["ServiceName"])
-        if parsed is not None and parsed.region != region:
-            foreign.append(f"{endpoint['VpcEndpointId']} ({endpoint['ServiceName']})")
-    checks.append(
-        Check(
-            "C3",
-            f"endpoints serve {region}",
-            not foreign,
-            ", ".join(foreign) or f"all {len(state.endpoints)} endpoints are for {region}",
-            f"Delete the endpoints of another Region: {', '.join(foreign)}." if foreign else "",
-        )
-    )
-
-    interfaces = [e for e in state.endpoints if e.get("VpcEndpointType") == EndpointType.INTERFACE.value]
-    dns_off = [
-        f"{e['VpcEndpointId']} ({e['ServiceName']})"
-        for e in interfaces
-        if not e.get("PrivateDnsEnabled")
-        and (parsed := parse_service_name(e["ServiceName"])) is not None
-        and parsed.key in CATALOG
-        and CATALOG[parsed.key].private_dns
-    ]
-    checks.append(
-        Check(
-            "C4",
-            "private DNS on interface endpoints",
-            not dns_off,
-            ", ".join(dns_off) or f"on for all {len(interfaces)} interface endpoints",
-            "Enable private DNS: aws ec2 modify-vpc-endpoint --private-dns-enabled --vpc-endpoint-id <id>."
-            if dns_off
-            else "",
-        )
-    )
-
-    # C15: AWS refuses a second private-DNS interface endpoint for one service; flag any duplicate.
-    duplicates = [
-        f"{name} ({', '.join(e['VpcEndpointId'] for e in endpoints)})"
-        for name, endpoints in sorted(by_name.items())
-        if len(endpoints) > 1
-    ]
-    checks.append(
-        Check(
-            "C15",
-            "one endpoint per service",
-            not duplicates,
-            "; ".join(duplicates) or "no duplicates",
-            "Delete the duplicate endpoints so one per service remains." if duplicates else "",
-        )
-    )
-    return checks
-
-
-def _network_checks(state: _State, region: str, workload: Workload) -> list[Check]:
-    vpc_id = state.vpc["VpcId"]
-    checks = [
-        Check(
-            "C4",
-            "VPC DNS support and hostnames",
-            state.dns_support and state.dns_hostnames,
-            f"enableDnsSupport={str(state.dns_support).lower()}, "
-            f"enableDnsHostnames={str(state.dns_hostnames).lower()}",
-            ""
-            if state.dns_support and state.dns_hostnames
-            else f"Turn both on: aws ec2 modify-vpc-attribute --vpc-id {vpc_id} --enable-dns-hostnames",
-        )
-    ]
-    # Every server must be Amazon's: clients ask any of them, and the others return public IPs.
-    amazon_dns = state.dhcp_servers is None or (
-        bool(state.dhcp_servers)
-        and all(is_amazon_dns_server(server, state.vpc.get("CidrBlock")) for server in state.dhcp_servers)
-    )
-    checks.append(
-        Check(
-            "C4",
-            "DHCP options use AmazonProvidedDNS",
-            amazon_dns,
-            "AWS default options"
-            if state.dhcp_servers is None
-            else f"domain-name-servers: {', '.join(state.dhcp_servers) or '(none)'}",
-            ""
-            if amazon_dns
-            else "Use AmazonProvidedDNS, or forward the endpoint names to it with Route 53 Resolver rules.",
-        )
-    )
-
-    # C5: each interface endpoint's groups must let every subnet in on HTTPS.
-    unreachable = []
-    for endpoint in state.endpoints:
-        if endpoint.get("VpcEndpointType") != EndpointType.INTERFACE.value:
-            continue
-        permissions = [
-            p
-            for g in endpoint.get("Groups", [])
-            for p in state.groups.get(g["GroupId"], {}).get("IpPermissions", [])
-        ]
-        closed = [s["CidrBlock"] for s in state.subnets if not _open_to(permissions, s["CidrBlock"])]
-        if closed:
-            unreachable.append(f"{endpoint['VpcEndpointId']} from {', '.join(closed)}")
-    checks.append(
-        Check(
-            "C5",
-            f"endpoint security groups allow {HTTPS_PORT} from the subnets",
-            not unreachable,
-            "; ".join(unreachable) or f"{len(state.subnets)} subnets reach every interface endpoint",
-            f"Allow inbound TCP {HTTPS_PORT} from the private subnets on the endpoints' security group."
-            if unreachable
-            else "",
-        )
-    )
-
-    if any(need.key == "s3" for need in required_endpoints(region, workload)):
-        s3_name = service_name("s3", region)
-        routed = {
-            table
-            for e in state.endpoints
-            if e["ServiceName"] == s3_name and e.get("VpcEndpointType") == EndpointType.GATEWAY.value
-            for table in e.get("RouteTableIds", [])
-        }
-        missing = sorted({_route_table_of(state, s["SubnetId"]) for s in state.subnets} - routed - {""})
-        checks.append(
-            Check(
-                "C6",
-                "S3 gateway on the subnets' route tables",
-                not missing,
-                f"missing on {', '.join(missing)}" if missing else f"on {len(routed)} route tables",
-                f"Add {', '.join(missing)} to the S3 gateway endpoint's route tables." if missing else "",
-            )
-        )
-    return checks
-
-
-def _route_table_of(state: _State, subnet_id: str) -> str:
-    main = ""
-    for table in state.route_tables:
-        for association in table.get("Associations", []):
-            if association.get("SubnetId") == subnet_id:
-                return str(table["RouteTableId"])
-            if association.get("Main"):
-                main = str(table["RouteTableId"])
-    return main
-
-
 def _as_datetime(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
+def _trio_created(ec2: Any, vpc_id: str, region: str) -> dict[str, datetime]:
+    """When each ECS endpoint of the VPC was created: instances registered before then must restart."""
+    trio = {service_name(key, region): key for key in ECS_TRIO}
+    found = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"]
+    return {
+        trio[e["ServiceName"]]: _as_datetime(e["CreationTimestamp"])
+        for e in found
+        if e["ServiceName"] in trio and e.get("CreationTimestamp")
+    }
+
+
 def _container_instance_checks(
-    clients: AwsClients, state: _State, region: str
+    clients: AwsClients, vpc_id: str, region: str, minimum_version: tuple[int, ...]
 ) -> tuple[list[Check], list[StaleInstance]]:
     ecs, ec2 = clients("ecs"), clients("ec2")
-    vpc_id = state.vpc["VpcId"]
-    trio_created = {
-        parse_service_name(e["ServiceName"]).key: _as_datetime(e["CreationTimestamp"])  # type: ignore[union-attr]
-        for e in state.endpoints
-        if e["ServiceName"] in {service_name(key, region) for key in ECS_TRIO} and e.get("CreationTimestamp")
-    }
-    minimum = ".".join(str(part) for part in MIN_ECS_AGENT_VERSION)
+    trio_created = _trio_created(ec2, vpc_id, region)
+    minimum = ".".join(str(part) for part in minimum_version)
     stale: list[StaleInstance] = []
     seen = 0
     for cluster_arn in _paged(ecs, "list_clusters", "clusterArns"):
@@ -415,7 +404,7 @@ def _container_instance_checks(
             version = instance.get("versionInfo", {}).get("agentVersion", "0")
             registered = _as_datetime(instance["registeredAt"])
             reasons = []
-            if agent_version_tuple(version) < MIN_ECS_AGENT_VERSION:
+            if agent_version_tuple(version) < minimum_version:
                 reasons.append(f"C10: agent {version} is older than {minimum}")
             later = [key for key, created in trio_created.items() if created > registered]
             if later:
@@ -442,20 +431,32 @@ def _container_instance_checks(
     checks = [
         Check(
             "C10",
-            f"container instances run agent {minimum}+",
+            AGENT_VERSION_CHECK,
+            vpc_id,
             not old,
-            ", ".join(f"{s.ec2_instance_id} ({s.agent_version})" for s in old)
-            or f"{seen} instance(s) checked",
-            "Update the ECS agent (or move to a current ECS-optimized AMI)." if old else "",
+            (
+                f"Update the ECS agent to {minimum} or later on "
+                + ", ".join(f"{s.ec2_instance_id} (agent {s.agent_version})" for s in old)
+                + " (C10), or move them to a current ECS-optimized AMI."
+            )
+            if old
+            else f"{seen} container instance(s) of {vpc_id} run agent {minimum} or later (C10).",
+            VERIFY_LEVEL,
         ),
         Check(
             "C11",
-            "container instances picked up the endpoints",
+            AGENT_RESTART_CHECK,
+            vpc_id,
             not early,
-            ", ".join(s.ec2_instance_id for s in early) or f"{seen} instance(s) checked",
-            f"Restart the agent on each: `{RESTART_AGENT}`, or reboot; `verify --fix` does it through SSM."
+            (
+                "Restart the ECS agent on "
+                + ", ".join(s.ec2_instance_id for s in early)
+                + f" (`{RESTART_AGENT}`, or reboot; `verify --fix` does it through SSM): they registered "
+                "before the ECS endpoints existed and still talk to the public endpoints (C11)."
+            )
             if early
-            else "",
+            else f"{seen} container instance(s) of {vpc_id} registered after the ECS endpoints (C11).",
+            VERIFY_LEVEL,
         ),
     ]
     return checks, stale
@@ -512,17 +513,37 @@ def restart_agents(clients: AwsClients, stale: list[StaleInstance]) -> list[str]
     return lines
 
 
-def verify_vpc(clients: AwsClients, vpc_id: str, workload: Workload, *, fix: bool = False) -> VerifyReport:
+def verify_vpc(
+    clients: AwsClients,
+    vpc_id: str,
+    *,
+    pack_dir: Path,
+    project: str,
+    stack: str,
+    settings: Mapping[str, Any],
+    user_config: Mapping[str, Any] | None = None,
+    promise: StackPromise | None = None,
+    fix: bool = False,
+) -> VerifyReport:
+    """Read the VPC, run the pack over it, then verify's own checks; raises VpcNotFoundError."""
     region = clients.region
-    report = VerifyReport(vpc_id=vpc_id, region=region, workload=workload)
-    state = _read_state(clients, vpc_id)
-    if state is None:
-        report.checks.append(Check("", "VPC exists", False, f"no VPC {vpc_id} in {region}"))
-        return report
-    report.checks.append(Check("", "VPC exists", True, f"{vpc_id} in {region}"))
-    report.checks += _endpoint_checks(state, region, workload)
-    report.checks += _network_checks(state, region, workload)
-    instance_checks, report.stale_instances = _container_instance_checks(clients, state, region)
+    report = VerifyReport(vpc_id=vpc_id, region=region)
+    resources = discover_vpc(clients, vpc_id, project=project, stack=stack)
+    report.resources = len(resources)
+    report.checks, report.notes = analyze_resources(
+        pack_dir,
+        resources,
+        project=project,
+        stack=stack,
+        region=region,
+        settings=settings,
+        user_config=user_config,
+    )
+    if promise is not None:
+        report.checks += promise_checks(vpc_id, resources, promise)
+    instance_checks, report.stale_instances = _container_instance_checks(
+        clients, vpc_id, region, minimum_agent_version(user_config)
+    )
     report.checks += instance_checks
     if fix and report.stale_instances:
         report.fix_commands = restart_agents(clients, report.stale_instances)

@@ -1,0 +1,252 @@
+"""Read a deployed VPC with boto3 and describe it as Pulumi resources, the shape the policy pack reads.
+
+Each AWS object becomes a ``RecordedResource`` of the Pulumi type that would have created it, with the
+provider's output property names (``aws:ec2/vpcEndpoint:VpcEndpoint`` with ``serviceName``,
+``privateDnsEnabled``, ``subnetIds``, ...), named by its AWS id. References are literal ids, which the
+pack resolves against other resources' ``id`` outputs, as it does for an update's state.
+"""
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from ..engine.program import RecordedResource
+from .clients import AwsClients
+
+VPC = "aws:ec2/vpc:Vpc"
+DEFAULT_VPC = "aws:ec2/defaultVpc:DefaultVpc"
+SUBNET = "aws:ec2/subnet:Subnet"
+ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
+ROUTE_TABLE_ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+MAIN_ROUTE_TABLE_ASSOCIATION = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
+INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway"
+NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+DHCP_OPTIONS = "aws:ec2/vpcDhcpOptions:VpcDhcpOptions"
+DHCP_OPTIONS_ASSOCIATION = "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation"
+
+# Endpoints in these states no longer serve the VPC.
+_GONE_STATES = {"deleting", "deleted", "rejected", "failed", "expired"}
+# A route's target in the API and in pulumi-aws's RouteTable ``routes``.
+_ROUTE_TARGETS = {
+    "GatewayId": "gatewayId",
+    "NatGatewayId": "natGatewayId",
+    "TransitGatewayId": "transitGatewayId",
+    "VpcPeeringConnectionId": "vpcPeeringConnectionId",
+    "NetworkInterfaceId": "networkInterfaceId",
+    "InstanceId": "instanceId",
+    "EgressOnlyInternetGatewayId": "egressOnlyGatewayId",
+    "LocalGatewayId": "localGatewayId",
+    "CarrierGatewayId": "carrierGatewayId",
+    "CoreNetworkArn": "coreNetworkArn",
+}
+
+
+class VpcNotFoundError(LookupError):
+    """No VPC with that id in the Region."""
+
+
+def urn_of(project: str, stack: str, type_: str, name: str) -> str:
+    return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
+
+
+class _Builder:
+    def __init__(self, project: str, stack: str) -> None:
+        self.project, self.stack = project, stack
+        self.resources: list[RecordedResource] = []
+
+    def add(self, type_: str, id_: str, props: dict[str, Any]) -> None:
+        outputs = {"id": id_, **props}
+        self.resources.append(
+            RecordedResource(
+                urn=urn_of(self.project, self.stack, type_, id_),
+                type=type_,
+                name=id_,
+                custom=True,
+                parent="",
+                provider="",
+                dependencies=[],
+                property_dependencies={},
+                inputs=outputs,
+                id=id_,
+                outputs=outputs,
+            )
+        )
+
+
+def _attribute(ec2: Any, vpc_id: str, name: str) -> bool:
+    key = name[0].upper() + name[1:]
+    return bool(ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute=name)[key]["Value"])
+
+
+def _routes(table: dict[str, Any]) -> list[dict[str, Any]]:
+    """The routes as pulumi-aws lists them: no ``local`` route, no prefix-list (gateway endpoint) one."""
+    routes = []
+    for route in table.get("Routes", []):
+        if route.get("GatewayId") == "local" or route.get("DestinationPrefixListId"):
+            continue
+        entry: dict[str, Any] = {
+            "cidrBlock": route.get("DestinationCidrBlock", ""),
+            "ipv6CidrBlock": route.get("DestinationIpv6CidrBlock", ""),
+        }
+        for api_key, pulumi_key in _ROUTE_TARGETS.items():
+            entry[pulumi_key] = route.get(api_key, "")
+        # A Gateway Load Balancer endpoint is a gateway id "vpce-..." in the API, vpcEndpointId in Pulumi.
+        if str(entry["gatewayId"]).startswith("vpce-"):
+            entry["vpcEndpointId"], entry["gatewayId"] = entry["gatewayId"], ""
+        routes.append(entry)
+    return routes
+
+
+def _ingress(group: dict[str, Any]) -> list[dict[str, Any]]:
+    rules = []
+    for permission in group.get("IpPermissions", []):
+        sources = [pair["GroupId"] for pair in permission.get("UserIdGroupPairs", []) if pair.get("GroupId")]
+        protocol = str(permission.get("IpProtocol", ""))
+        rules.append(
+            {
+                "protocol": protocol,
+                "fromPort": permission.get("FromPort", 0),
+                "toPort": permission.get("ToPort", 0),
+                "cidrBlocks": [r["CidrIp"] for r in permission.get("IpRanges", [])],
+                "ipv6CidrBlocks": [r["CidrIpv6"] for r in permission.get("Ipv6Ranges", [])],
+                "prefixListIds": [p["PrefixListId"] for p in permission.get("PrefixListIds", [])],
+                "securityGroups": [source for source in sources if source != group["GroupId"]],
+                "self": group["GroupId"] in sources,
+            }
+        )
+    return rules
+
+
+def _policy_text(document: Any) -> str:
+    if isinstance(document, str):
+        return document
+    return json.dumps(document) if document is not None else ""
+
+
+def _endpoint_props(endpoint: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "vpcId": endpoint["VpcId"],
+        "serviceName": endpoint["ServiceName"],
+        "vpcEndpointType": endpoint.get("VpcEndpointType", "Gateway"),
+        "privateDnsEnabled": bool(endpoint.get("PrivateDnsEnabled", False)),
+        "subnetIds": list(endpoint.get("SubnetIds", [])),
+        "securityGroupIds": [group["GroupId"] for group in endpoint.get("Groups", [])],
+        "routeTableIds": list(endpoint.get("RouteTableIds", [])),
+        "policy": _policy_text(endpoint.get("PolicyDocument")),
+        "state": endpoint.get("State", ""),
+    }
+
+
+def _dhcp_options(ec2: Any, options_id: str) -> dict[str, Any]:
+    found = ec2.describe_dhcp_options(DhcpOptionsIds=[options_id])["DhcpOptions"][0]
+    values = {
+        item["Key"]: [value["Value"] for value in item.get("Values", [])]
+        for item in found.get("DhcpConfigurations", [])
+    }
+    return {
+        "domainNameServers": values.get("domain-name-servers", []),
+        "domainName": (values.get("domain-name") or [""])[0],
+        "ntpServers": values.get("ntp-servers", []),
+    }
+
+
+def _paged(ec2: Any, operation: str, key: str, filters: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    for page in ec2.get_paginator(operation).paginate(Filters=filters):
+        yield from page.get(key, [])
+
+
+def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) -> list[RecordedResource]:
+    """The VPC and what lies in it, as Pulumi resources; raises VpcNotFoundError when there is no such VPC."""
+    ec2 = clients("ec2")
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Vpcs"]
+    if not vpcs:
+        raise VpcNotFoundError(f"no VPC {vpc_id} in {clients.region}")
+    vpc = vpcs[0]
+    by_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
+    out = _Builder(project, stack)
+
+    tables = list(_paged(ec2, "describe_route_tables", "RouteTables", by_vpc))
+    main_table = next(
+        (t["RouteTableId"] for t in tables if any(a.get("Main") for a in t.get("Associations", []))), ""
+    )
+    options_id = vpc.get("DhcpOptionsId", "default")
+    out.add(
+        DEFAULT_VPC if vpc.get("IsDefault") else VPC,
+        vpc_id,
+        {
+            "cidrBlock": vpc.get("CidrBlock", ""),
+            "enableDnsSupport": _attribute(ec2, vpc_id, "enableDnsSupport"),
+            "enableDnsHostnames": _attribute(ec2, vpc_id, "enableDnsHostnames"),
+            "dhcpOptionsId": options_id,
+            "mainRouteTableId": main_table,
+            "instanceTenancy": vpc.get("InstanceTenancy", "default"),
+        },
+    )
+    if options_id and options_id != "default":  # "default" is AWS's own options: AmazonProvidedDNS
+        out.add(DHCP_OPTIONS, options_id, _dhcp_options(ec2, options_id))
+        out.add(
+            DHCP_OPTIONS_ASSOCIATION,
+            f"{options_id}-{vpc_id}",
+            {"vpcId": vpc_id, "dhcpOptionsId": options_id},
+        )
+
+    for subnet in _paged(ec2, "describe_subnets", "Subnets", by_vpc):
+        out.add(
+            SUBNET,
+            subnet["SubnetId"],
+            {
+                "vpcId": vpc_id,
+                "cidrBlock": subnet.get("CidrBlock", ""),
+                "availabilityZone": subnet.get("AvailabilityZone", ""),
+                "mapPublicIpOnLaunch": bool(subnet.get("MapPublicIpOnLaunch", False)),
+            },
+        )
+
+    for table in tables:
+        table_id = table["RouteTableId"]
+        out.add(ROUTE_TABLE, table_id, {"vpcId": vpc_id, "routes": _routes(table)})
+        for association in table.get("Associations", []):
+            if association.get("Main"):
+                out.add(
+                    MAIN_ROUTE_TABLE_ASSOCIATION,
+                    association["RouteTableAssociationId"],
+                    {"vpcId": vpc_id, "routeTableId": table_id},
+                )
+            elif association.get("SubnetId"):
+                out.add(
+                    ROUTE_TABLE_ASSOCIATION,
+                    association["RouteTableAssociationId"],
+                    {"subnetId": association["SubnetId"], "routeTableId": table_id},
+                )
+
+    attached = [{"Name": "attachment.vpc-id", "Values": [vpc_id]}]
+    for gateway in _paged(ec2, "describe_internet_gateways", "InternetGateways", attached):
+        out.add(INTERNET_GATEWAY, gateway["InternetGatewayId"], {"vpcId": vpc_id})
+    for nat in _paged(ec2, "describe_nat_gateways", "NatGateways", by_vpc):
+        if nat.get("State") in ("deleting", "deleted", "failed"):
+            continue
+        out.add(
+            NAT_GATEWAY,
+            nat["NatGatewayId"],
+            {"subnetId": nat.get("SubnetId", ""), "connectivityType": nat.get("ConnectivityType", "public")},
+        )
+
+    for group in _paged(ec2, "describe_security_groups", "SecurityGroups", by_vpc):
+        out.add(
+            SECURITY_GROUP,
+            group["GroupId"],
+            {
+                "vpcId": vpc_id,
+                "name": group.get("GroupName", ""),
+                "description": group.get("Description", ""),
+                "ingress": _ingress(group),
+            },
+        )
+
+    for endpoint in _paged(ec2, "describe_vpc_endpoints", "VpcEndpoints", by_vpc):
+        if str(endpoint.get("State", "")).lower() in _GONE_STATES:
+            continue
+        out.add(VPC_ENDPOINT, endpoint["VpcEndpointId"], _endpoint_props(endpoint))
+    return out.resources
