@@ -120,7 +120,7 @@ def _state_path(args: argparse.Namespace) -> Path:
     return Path(args.state_file or Path(args.program) / STATE_DIR / f"{args.stack}.json")
 
 
-def _run_preview(args: argparse.Namespace, stack: StackFiles) -> PreviewResult:
+def _run_preview(args: argparse.Namespace, stack: StackFiles, aws: Any = None) -> PreviewResult:
     policy_config = load_policy_config(args.policy_pack_config)
     return preview_stack(
         stack,
@@ -128,6 +128,7 @@ def _run_preview(args: argparse.Namespace, stack: StackFiles) -> PreviewResult:
         _pack_dir(args),
         policy_config=policy_config,
         allow_remote_components=args.allow_remote_components,
+        aws=aws,
     )
 
 
@@ -213,6 +214,13 @@ def _moto(endpoint_url: str | None) -> AbstractContextManager[Any]:
 
 
 def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
+    stack = load_stack_config(args.program, args.stack)
+    # One embedded AWS for the whole run: the preview's lookups see what the deploy will use.
+    with _moto(args.endpoint_url):
+        return _up(args, stack, out)
+
+
+def _up(args: argparse.Namespace, stack: StackFiles, out: TextIO) -> int:
     from .aws.clients import AwsClients
     from .aws.deploy import (
         DeployInterruptedError,
@@ -223,8 +231,8 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
     )
     from .aws.verify import print_verify, settings_from_stack, stack_promise, verify_vpc
 
-    stack = load_stack_config(args.program, args.stack)
-    result = _run_preview(args, stack)
+    clients = AwsClients(stack.region, endpoint_url=args.endpoint_url, moto=True)
+    result = _run_preview(args, stack, aws=lambda region: clients)
     summary: dict[str, Any] = {
         "preview": _preview_json(result, _pack_path(args)),
         "deploy": None,
@@ -258,55 +266,53 @@ def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
             "Nothing was created: the sandbox cannot create these types in moto: " + ", ".join(unsupported),
         )
 
-    with _moto(args.endpoint_url):
-        clients = AwsClients(stack.region, endpoint_url=args.endpoint_url, moto=True)
-        if args.endpoint_url:
-            replaced = _replace_previous(args, stack, clients)
-            if replaced and text:
-                out.write(f"\n{replaced}\n")
-        remediations = result.remediations
-        try:
-            # What the preview's remediations changed is what gets created, as the CLI remediates first.
-            deployed = deploy_stack(
-                stack,
-                args.program,
-                clients,
-                prepare=lambda resource: apply_remediations(resource, remediations),
-            )
-        except DeployInterruptedError as interrupted:
-            return finish(EXIT_ERROR, "Interrupted: " + _rollback_text(interrupted.teardown))
-        summary["deploy"] = {
-            "created": [{"type": c.type, "id": c.id, "urn": c.urn} for c in deployed.created],
-            "outputs": json_map(deployed.recording.outputs) if deployed.recording else None,
-            "error": deployed.error or None,
-        }
-        if deployed.recording is None:
-            rolled_back = _rollback_text(deployed.rolled_back) if deployed.rolled_back else ""
-            return finish(
-                EXIT_ERROR,
-                f"Deploy failed after {len(deployed.created)} resource(s): {deployed.error}\n{rolled_back}",
-            )
-        if text:
-            where = args.endpoint_url or "in-process moto"
-            out.write(f"\nDeployed {len(deployed.created)} resources into {where}.\n\n")
-            print_outputs(deployed.recording.outputs, out)
-        if args.endpoint_url:  # in-process moto's state ends with this process: nothing to keep
-            save_state(_state_path(args), stack, deployed, args.endpoint_url)
-            if text:
-                out.write(f"Saved the stack outputs to {_state_path(args)}.\n")
-        vpc_id = deployed.recording.outputs.get("vpcId")
-        if not isinstance(vpc_id, str):
-            return finish(EXIT_ERROR, "The program exports no vpcId; nothing to verify.")
-        report = verify_vpc(
+    if args.endpoint_url:
+        replaced = _replace_previous(args, stack, clients)
+        if replaced and text:
+            out.write(f"\n{replaced}\n")
+    remediations = result.remediations
+    try:
+        # What the preview's remediations changed is what gets created, as the CLI remediates first.
+        deployed = deploy_stack(
+            stack,
+            args.program,
             clients,
-            vpc_id,
-            pack_dir=_pack_dir(args),
-            project=stack.project,
-            stack=stack.stack,
-            settings=settings_from_stack(stack),
-            user_config=load_policy_config(args.policy_pack_config),
-            promise=stack_promise(deployed.recording.outputs, planned_endpoint_policies(deployed.recording)),
+            prepare=lambda resource: apply_remediations(resource, remediations),
         )
+    except DeployInterruptedError as interrupted:
+        return finish(EXIT_ERROR, "Interrupted: " + _rollback_text(interrupted.teardown))
+    summary["deploy"] = {
+        "created": [{"type": c.type, "id": c.id, "urn": c.urn} for c in deployed.created],
+        "outputs": json_map(deployed.recording.outputs) if deployed.recording else None,
+        "error": deployed.error or None,
+    }
+    if deployed.recording is None:
+        rolled_back = _rollback_text(deployed.rolled_back) if deployed.rolled_back else ""
+        return finish(
+            EXIT_ERROR,
+            f"Deploy failed after {len(deployed.created)} resource(s): {deployed.error}\n{rolled_back}",
+        )
+    if text:
+        where = args.endpoint_url or "in-process moto"
+        out.write(f"\nDeployed {len(deployed.created)} resources into {where}.\n\n")
+        print_outputs(deployed.recording.outputs, out)
+    if args.endpoint_url:  # in-process moto's state ends with this process: nothing to keep
+        save_state(_state_path(args), stack, deployed, args.endpoint_url)
+        if text:
+            out.write(f"Saved the stack outputs to {_state_path(args)}.\n")
+    vpc_id = deployed.recording.outputs.get("vpcId")
+    if not isinstance(vpc_id, str):
+        return finish(EXIT_ERROR, "The program exports no vpcId; nothing to verify.")
+    report = verify_vpc(
+        clients,
+        vpc_id,
+        pack_dir=_pack_dir(args),
+        project=stack.project,
+        stack=stack.stack,
+        settings=settings_from_stack(stack),
+        user_config=load_policy_config(args.policy_pack_config),
+        promise=stack_promise(deployed.recording.outputs, planned_endpoint_policies(deployed.recording)),
+    )
     summary["verify"] = report.to_json()
     if text:
         print_verify(report, out)

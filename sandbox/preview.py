@@ -21,6 +21,7 @@ from .analyzer import (
     Remediation,
     analyze_and_remediate,
 )
+from .engine.awsdata import ClientsFactory
 from .engine.program import ProgramError, Recording, run_program
 from .stackconfig import StackConfigError, StackFiles, load_stack_config
 
@@ -73,11 +74,13 @@ def preview_stack(
     policy_config: dict[str, Any] | None = None,
     run: Callable[..., Recording] = run_program,
     allow_remote_components: bool = False,
+    aws: ClientsFactory | None = None,
 ) -> PreviewResult:
     """Run the program in preview mode and, when ``pack_dir`` is given, analyze its recording.
 
     ``allow_remote_components`` goes on past multi-language components, whose children nothing
-    builds offline (each gets a warning); without it they fail the run, naming each one.
+    builds offline (each gets a warning); without it they fail the run, naming each one. ``aws``:
+    the clients the program's lookups read (``up`` passes the moto it deploys into).
     """
     with ExitStack() as cleanup:
         client_future: Future[AnalyzerClient] | None = None
@@ -91,7 +94,9 @@ def preview_stack(
             executor = cleanup.enter_context(ThreadPoolExecutor(max_workers=1))
             client_future = executor.submit(pack.__enter__)
         try:
-            options = {"allow_remote_components": True} if allow_remote_components else {}
+            options: dict[str, Any] = {"allow_remote_components": True} if allow_remote_components else {}
+            if aws is not None:
+                options["aws"] = aws
             recording = run(
                 program_dir,
                 project=stack.project,

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..engine.awsdata import embedded_aws
 from ..engine.program import ProgramError, RecordedResource, Recording, run_program
 from ..stackconfig import StackFiles
 from .clients import AwsClients
@@ -109,15 +108,15 @@ def deploy_stack(
     moto_factory = MotoFactory(clients)
     factory = moto_factory if prepare is None else (lambda resource: moto_factory(prepare(resource)))
     try:
-        with embedded_aws(lambda region: clients):  # the program's lookups read the moto it deploys into
-            recording = run_program(
-                program_dir,
-                project=stack.project,
-                stack=stack.stack,
-                config=stack.config,
-                preview=False,
-                factory=factory,
-            )
+        recording = run_program(
+            program_dir,
+            project=stack.project,
+            stack=stack.stack,
+            config=stack.config,
+            preview=False,
+            factory=factory,
+            aws=lambda region: clients,  # the program's lookups read the moto it deploys into
+        )
     except ProgramError as error:
         cause = error.__cause__
         message = str(cause) if isinstance(cause, UnsupportedResourceError) else str(error)

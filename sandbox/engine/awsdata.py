@@ -6,9 +6,9 @@ route tables, ECR repositories, secrets, customer managed policies, SSM paramete
 embedded AWS, moto, the one ``up`` deploys into, so preview and up agree; the rest is computed. An
 invoke with no answer raises ``InvokeError`` naming the invoke and its Pulumi function.
 
-Which moto: the clients ``AwsData`` is given (``up``: in-process moto or a moto_server), else the
-clients of ``embedded_aws(...)`` around its creation, else an in-process moto started on the first
-lookup (preview), so a program without lookups never imports moto.
+Which moto: the clients ``AwsData`` is given (``up``: in-process moto or a moto_server, for its
+preview and its deploy alike), else an in-process moto started on the first lookup (preview), so a
+program without lookups never imports moto.
 """
 
 import threading
@@ -32,7 +32,6 @@ __all__ = [
     "ClientsFactory",
     "InvokeError",
     "availability_zones",
-    "embedded_aws",
     "service_availability_zones",
     "zone_ids",
 ]
@@ -65,18 +64,6 @@ ClientsFactory = Callable[[str], "AwsClients"]
 
 # moto's random ids are seeded when preview starts its own moto, so every run sees the same ids.
 MOTO_SEED = 20251103
-
-_ambient: list[ClientsFactory] = []
-
-
-@contextmanager
-def embedded_aws(clients_factory: ClientsFactory) -> Iterator[None]:
-    """Every ``AwsData`` created inside answers its lookups from these clients (``up``'s moto)."""
-    _ambient.append(clients_factory)
-    try:
-        yield
-    finally:
-        _ambient.remove(clients_factory)
 
 
 class _InProcessMoto:
@@ -117,7 +104,7 @@ class AwsData:
     """Answers the invokes a program makes, for the Region the stack's provider is set to.
 
     ``clients_factory`` (Region -> AwsClients) points lookups at the moto ``up`` deploys into;
-    without it, at the clients of an enclosing ``embedded_aws``, else at an in-process moto.
+    without it, at an in-process moto.
     """
 
     def __init__(
@@ -129,7 +116,7 @@ class AwsData:
         self.default_region = default_region
         self.account_id = account_id
         self.calls: list[str] = []
-        self._factory = clients_factory or (_ambient[-1] if _ambient else None)
+        self._factory = clients_factory
         self._moto: _InProcessMoto | None = None
         self._clients: dict[str, AwsClients] = {}
         self._completed: set[str] = set()  # Regions whose default network is complete

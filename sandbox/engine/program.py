@@ -10,7 +10,7 @@ it to a policy pack.
 from pathlib import Path
 
 from .autonames import DEFAULT_SEED
-from .awsdata import AwsData
+from .awsdata import AwsData, ClientsFactory
 from .launcher import DEFAULT_TIMEOUT_S, LaunchError, program_python, run_host
 from .monitor import EngineState, serving
 from .recording import (
@@ -49,6 +49,7 @@ def run_program(
     seed: int = DEFAULT_SEED,
     allow_remote_components: bool = False,
     timeout: float = DEFAULT_TIMEOUT_S,
+    aws: ClientsFactory | None = None,
 ) -> Recording:
     """Run the program in ``program_dir`` as ``pulumi preview`` (or ``up``) would, and record it.
 
@@ -56,11 +57,12 @@ def run_program(
     values, as the CLI passes them. ``seed`` fixes the random part of auto-names, so repeated runs
     give the same names. Raises ProgramError when the program fails or does not finish within
     ``timeout`` seconds, and RemoteComponentError when it registered multi-language components
-    (whose children nothing builds offline) unless ``allow_remote_components``.
+    (whose children nothing builds offline) unless ``allow_remote_components``. ``aws`` gives the
+    clients the program's lookups read (``up``: the moto it deploys into); else an in-process moto.
     """
     program_dir = program_dir.resolve()
-    aws = AwsData(default_region=config.get("aws:region", "us-east-1"))
-    state = EngineState(project=project, stack=stack, aws=aws, preview=preview, seed=seed, factory=factory)
+    data = AwsData(default_region=config.get("aws:region", "us-east-1"), clients_factory=aws)
+    state = EngineState(project=project, stack=stack, aws=data, preview=preview, seed=seed, factory=factory)
     try:
         python = program_python(program_dir)
     except LaunchError as error:
@@ -90,7 +92,7 @@ def run_program(
     logs = list(state.logs) + [LogMessage("info", line) for line in finished.stdout.splitlines()]
     # Allowed, they are still never silent: one warning per component, on the component.
     logs += [LogMessage("warning", remote_component_message([r.type]), r.urn) for r in resources if r.remote]
-    return Recording(project, stack, dict(config), resources, dict(state.outputs), list(aws.calls), logs)
+    return Recording(project, stack, dict(config), resources, dict(state.outputs), list(data.calls), logs)
 
 
 def shared_packages(program_dir: Path) -> list[Path]:
