@@ -14,6 +14,7 @@ from moto.ecs.models import ecs_backends
 
 from sandbox.aws.clients import AwsClients
 from sandbox.aws.deploy import deploy_stack, planned_endpoint_policies
+from sandbox.aws.discover import discover_vpc
 from sandbox.aws.verify import (
     RESTART_AGENT,
     StaleInstance,
@@ -151,6 +152,29 @@ def test_each_required_endpoint_deleted_fails_its_consideration(prod, key, polic
         ("stack-endpoint-policies-as-planned", "C12")
     }
     assert all(resource in (prod["vpcId"], deleted) for _, _, resource in _failed(report))
+
+
+def test_without_the_stack_flags_the_workload_is_read_from_ecs(prod):
+    # Another program's VPC: no launchType or feature flags; the ECS service and its task definition say it.
+    _ec2().delete_vpc_endpoints(VpcEndpointIds=[_endpoint_id(prod, "logs")])
+    stack = load_stack_config(PROJECT_ROOT, "prod")
+
+    report = verify_vpc(
+        AwsClients(REGION, moto=True),
+        prod["vpcId"],
+        pack_dir=PROJECT_ROOT / "policypack",
+        project=stack.project,
+        stack=stack.stack,
+        settings={},
+    )
+
+    assert ("logs-endpoint-for-awslogs", "C8") in {(name, c) for name, c, _ in _failed(report)}
+    discovered = discover_vpc(AwsClients(REGION, moto=True), prod["vpcId"], project="p", stack="s")
+    [service] = [r for r in discovered if r.type == "aws:ecs/service:Service"]
+    [task] = [r for r in discovered if r.type == "aws:ecs/taskDefinition:TaskDefinition"]
+    assert service.inputs["taskDefinition"] == task.inputs["arn"]
+    assert set(service.inputs["networkConfiguration"]["subnets"]) == set(prod["privateSubnetIds"])
+    assert '"logDriver": "awslogs"' in task.inputs["containerDefinitions"]
 
 
 def test_a_revoked_443_rule_fails_c5(prod):

@@ -25,6 +25,9 @@ SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 DHCP_OPTIONS = "aws:ec2/vpcDhcpOptions:VpcDhcpOptions"
 DHCP_OPTIONS_ASSOCIATION = "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation"
+ECS_CLUSTER = "aws:ecs/cluster:Cluster"
+ECS_SERVICE = "aws:ecs/service:Service"
+ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 
 # Endpoints in these states no longer serve the VPC.
 _GONE_STATES = {"deleting", "deleted", "rejected", "failed", "expired"}
@@ -192,7 +195,9 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
             {"vpcId": vpc_id, "dhcpOptionsId": options_id},
         )
 
+    subnet_ids: set[str] = set()
     for subnet in _paged(ec2, "describe_subnets", "Subnets", by_vpc):
+        subnet_ids.add(subnet["SubnetId"])
         out.add(
             SUBNET,
             subnet["SubnetId"],
@@ -249,4 +254,82 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
         if str(endpoint.get("State", "")).lower() in _GONE_STATES:
             continue
         out.add(VPC_ENDPOINT, endpoint["VpcEndpointId"], _endpoint_props(endpoint))
+    _discover_ecs(clients("ecs"), subnet_ids, out)
     return out.resources
+
+
+def _service_props(service: dict[str, Any]) -> dict[str, Any]:
+    """An ECS service as pulumi-aws's Service: what decides its tasks' subnets and needs."""
+    network = (service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
+    props: dict[str, Any] = {
+        "name": service.get("serviceName", ""),
+        "cluster": service.get("clusterArn", ""),
+        "taskDefinition": service.get("taskDefinition", ""),
+        "networkConfiguration": {
+            "subnets": list(network.get("subnets", [])),
+            "securityGroups": list(network.get("securityGroups", [])),
+            "assignPublicIp": network.get("assignPublicIp") == "ENABLED",
+        },
+    }
+    if service.get("launchType"):
+        props["launchType"] = service["launchType"]
+    strategy = service.get("capacityProviderStrategy") or []
+    if strategy:
+        props["capacityProviderStrategies"] = [
+            {"capacityProvider": item.get("capacityProvider", ""), "weight": item.get("weight", 0)}
+            for item in strategy
+        ]
+    connect = next(
+        (
+            d["serviceConnectConfiguration"]
+            for d in service.get("deployments", [])
+            if "serviceConnectConfiguration" in d
+        ),
+        None,
+    )
+    if connect is not None:
+        props["serviceConnectConfiguration"] = {"enabled": bool(connect.get("enabled"))}
+    return props
+
+
+def _task_definition_props(definition: dict[str, Any]) -> dict[str, Any]:
+    """A task definition as pulumi-aws's TaskDefinition: containerDefinitions is the API's JSON."""
+    return {
+        "arn": definition.get("taskDefinitionArn", ""),
+        "family": definition.get("family", ""),
+        "containerDefinitions": json.dumps(definition.get("containerDefinitions", [])),
+        "requiresCompatibilities": list(definition.get("requiresCompatibilities", [])),
+        "networkMode": definition.get("networkMode", ""),
+        "executionRoleArn": definition.get("executionRoleArn", ""),
+    }
+
+
+def _discover_ecs(ecs: Any, subnet_ids: set[str], out: _Builder) -> None:
+    """The ECS services whose tasks run in the VPC's subnets, their task definitions and clusters."""
+    clusters = [arn for page in ecs.get_paginator("list_clusters").paginate() for arn in page["clusterArns"]]
+    task_definitions: set[str] = set()
+    for cluster in clusters:
+        arns = [
+            arn
+            for page in ecs.get_paginator("list_services").paginate(cluster=cluster)
+            for arn in page["serviceArns"]
+        ]
+        services = [
+            service
+            for start in range(0, len(arns), 10)  # describe_services takes ten at a time
+            for service in ecs.describe_services(cluster=cluster, services=arns[start : start + 10])[
+                "services"
+            ]
+            if service.get("status") != "INACTIVE"
+        ]
+        in_vpc = [
+            s for s in services if subnet_ids & set(_service_props(s)["networkConfiguration"]["subnets"])
+        ]
+        if in_vpc:
+            out.add(ECS_CLUSTER, cluster, {"arn": cluster, "name": cluster.rsplit("/", 1)[-1]})
+        for service in in_vpc:
+            out.add(ECS_SERVICE, service["serviceArn"], _service_props(service))
+            task_definitions.add(service.get("taskDefinition", ""))
+    for arn in sorted(task_definitions - {""}):
+        definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+        out.add(ECS_TASK_DEFINITION, definition.get("family", arn), _task_definition_props(definition))
