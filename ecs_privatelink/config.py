@@ -34,7 +34,7 @@ from .addressing import (
     SMALLEST_SUBNET_PREFIX,
     SMALLEST_VPC_PREFIX,
 )
-from .configerror import NAMESPACE, ConfigError, fractional_number_text, invalid, shown, whole_number
+from .configerror import NAMESPACE, ConfigError, cut, fractional_number_text, invalid, shown, whole_number
 from .workload_config import WORKLOAD_DEFAULTS, WorkloadConfig, parse_workload_config
 
 __all__ = ["NAMESPACE", "ConfigError", "ExistingNetwork", "StackConfig", "parse_config", "read_stack_config"]
@@ -245,9 +245,7 @@ def parse_config(region: str | None, raw: Mapping[str, object]) -> StackConfig:
     unknown = sorted(set(raw) - set(DEFAULTS))
     if unknown:
         known = ", ".join(f"{NAMESPACE}:{key}" for key in DEFAULTS)
-        raise ConfigError(
-            f"Unknown config key {NAMESPACE}:{shown(unknown[0])[1:-1]}; known keys are {known}."
-        )
+        raise ConfigError(f"Unknown config key {NAMESPACE}:{cut(unknown[0])}; known keys are {known}.")
     values = {**DEFAULTS, **raw}
     region, partition = _region(region)
     launch_type = _launch_type(values["launchType"])
@@ -295,7 +293,7 @@ def check_aws_keys(names: Sequence[str]) -> None:
             close = difflib.get_close_matches(key, AWS_CONFIG_KEYS, n=1)
             hint = f"did you mean aws:{close[0]}? " if close else ""
             raise ConfigError(
-                f"Unknown config key aws:{shown(key)[1:-1]}: the AWS provider does not read it; {hint}"
+                f"Unknown config key aws:{cut(key)}: the AWS provider does not read it; {hint}"
                 "see the provider's configuration reference for its keys."
             )
 

@@ -15,10 +15,14 @@ class ConfigError(pulumi.RunError):
     """Bad stack configuration. A RunError, so the CLI shows the message without a traceback."""
 
 
-def shown(value: object) -> str:
-    """A value as a message shows it: its repr, cut to SHOWN_CHARACTERS with an ellipsis."""
-    text = repr(value)
+def cut(text: str) -> str:
+    """``text`` cut to SHOWN_CHARACTERS, with an ellipsis when it was longer."""
     return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
+
+
+def shown(value: object) -> str:
+    """A value as a message shows it: its repr, cut to SHOWN_CHARACTERS."""
+    return cut(repr(value))
 
 
 def invalid(key: str, value: object, allowed: str) -> ConfigError:

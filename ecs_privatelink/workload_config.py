@@ -83,7 +83,9 @@ IAM_INLINE_POLICY_CHARACTERS = 10_240
 CONTAINER_DEFINITIONS_BYTES = 64 * 1024
 # Room the execution policy's other statements (ECR, logs, KMS) take, with margin.
 OTHER_STATEMENTS_CHARACTERS = 1_600
-MAX_SECRETS = 50  # far above a real task's needs; the size limits above usually bind first
+# No policy naming more secrets fits IAM's limit (the shortest ARN takes over 50 characters): refused
+# before any size is computed. Fewer secrets can still be too many: check_size_limits measures.
+MAX_SECRETS = 200
 MAX_ASG_SIZE = 100  # a guard against typos (1000 instead of 10), not an AWS limit
 
 
@@ -239,8 +241,8 @@ def parse_secrets(value: object, region: str, partition: str) -> tuple[tuple[str
         raise invalid(
             "secrets",
             f"{len(items)} secrets",
-            f"at most {MAX_SECRETS}, so the execution role's policy and the task definition stay within "
-            "AWS's size limits",
+            f"at most {MAX_SECRETS}: no more fit IAM's {IAM_INLINE_POLICY_CHARACTERS}-character limit on "
+            "the execution role's policy (one JSON secret can hold several values)",
         )
     secrets: list[tuple[str, str | None]] = []
     for name, arn in items.items():
