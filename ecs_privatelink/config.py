@@ -5,6 +5,7 @@ feed it; ``read_stack_config`` is the thin reader the program uses. Defaults mir
 Pulumi.yaml (a test keeps them in step).
 """
 
+import difflib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -33,7 +34,7 @@ from .addressing import (
     SMALLEST_SUBNET_PREFIX,
     SMALLEST_VPC_PREFIX,
 )
-from .configerror import NAMESPACE, ConfigError, invalid, whole_number
+from .configerror import NAMESPACE, ConfigError, cut, fractional_number_text, invalid, shown, whole_number
 from .workload_config import WORKLOAD_DEFAULTS, WorkloadConfig, parse_workload_config
 
 __all__ = ["NAMESPACE", "ConfigError", "ExistingNetwork", "StackConfig", "parse_config", "read_stack_config"]
@@ -54,6 +55,19 @@ DEFAULTS: dict[str, Any] = {
     "existingRouteTableIds": [],
     **WORKLOAD_DEFAULTS,
 }
+# The AWS provider's config keys (pulumi_aws.config; a test keeps the list in step with the pinned
+# SDK). The provider ignores any other aws: key, so a misspelt one would silently change nothing.
+AWS_CONFIG_KEYS: tuple[str, ...] = (
+    "accessKey", "allowedAccountIds", "assumeRoleWithWebIdentity", "assumeRoles", "customCaBundle",
+    "defaultTags", "ec2MetadataServiceEndpoint", "ec2MetadataServiceEndpointMode", "endpoints",
+    "forbiddenAccountIds", "httpProxy", "httpsProxy", "ignoreTags", "insecure", "maxRetries", "noProxy",
+    "profile", "region", "retryMode", "s3UsEast1RegionalEndpoint", "s3UsePathStyle", "secretKey",
+    "sharedConfigFiles", "sharedCredentialsFiles", "skipCredentialsValidation", "skipMetadataApiCheck",
+    "skipRegionValidation", "skipRequestingAccountId", "stsRegion", "tagPolicyCompliance", "token",
+    "tokenBucketRateLimiterCapacity", "useDualstackEndpoint", "useFipsEndpoint", "userAgents",
+)  # fmt: skip
+WORKLOAD_ONLY_KEYS = tuple(WORKLOAD_DEFAULTS)
+EC2_ONLY_KEYS = ("instanceType", "minSize", "maxSize")
 EXISTING_NETWORK_KEYS = ("existingVpcId", "existingSubnetIds", "existingRouteTableIds")
 # EC2 resource ids: a prefix and 8 (older) or 17 hex digits.
 _RESOURCE_ID = r"-(?:[0-9a-f]{8}|[0-9a-f]{17})"
@@ -231,7 +245,7 @@ def parse_config(region: str | None, raw: Mapping[str, object]) -> StackConfig:
     unknown = sorted(set(raw) - set(DEFAULTS))
     if unknown:
         known = ", ".join(f"{NAMESPACE}:{key}" for key in DEFAULTS)
-        raise ConfigError(f"Unknown config key {NAMESPACE}:{unknown[0]}; known keys are {known}.")
+        raise ConfigError(f"Unknown config key {NAMESPACE}:{cut(unknown[0])}; known keys are {known}.")
     values = {**DEFAULTS, **raw}
     region, partition = _region(region)
     launch_type = _launch_type(values["launchType"])
@@ -271,6 +285,64 @@ def ignored_flags(config: StackConfig) -> list[str]:
     return [f"{NAMESPACE}:{key}" for key, flag, used in flags if flag != used]
 
 
+def check_aws_keys(names: Sequence[str]) -> None:
+    """Refuse an ``aws:`` key the provider does not read (a typo would silently change nothing)."""
+    for name in sorted(names):
+        key = name.removeprefix("aws:")
+        if key not in AWS_CONFIG_KEYS:
+            close = difflib.get_close_matches(key, AWS_CONFIG_KEYS, n=1)
+            hint = f"did you mean aws:{close[0]}? " if close else ""
+            raise ConfigError(
+                f"Unknown config key aws:{cut(key)}: the AWS provider does not read it; {hint}"
+                "see the provider's configuration reference for its keys."
+            )
+
+
+def _given(raw: Mapping[str, object], key: str) -> bool:
+    """Whether the stack sets ``key`` to other than its default (the CLI passes defaults like values)."""
+    if key not in raw:
+        return False
+    value, default = raw[key], DEFAULTS[key]
+    as_text = [item if isinstance(item, str) else json.dumps(item) for item in (value, default)]
+    return as_text[0] != as_text[1] and value not in ("", [], {}, "[]", "{}")
+
+
+def config_warnings(raw: Mapping[str, object], config: StackConfig) -> list[str]:
+    """One line per key set in the stack that has no effect in this configuration."""
+    warnings: list[str] = []
+
+    def no_effect(key: str, because: str) -> None:
+        warnings.append(f"{NAMESPACE}:{key} has no effect: {because}; remove it from the stack.")
+
+    workload = config.workload_config
+    if workload is None:
+        for key in WORKLOAD_ONLY_KEYS:
+            if _given(raw, key):
+                no_effect(key, f"{NAMESPACE}:workload is false")
+    else:
+        if config.launch_type is not LaunchType.EC2:
+            for key in EC2_ONLY_KEYS:
+                if _given(raw, key):
+                    no_effect(key, f"it applies to launchType EC2, not {config.launch_type.value}")
+        if not workload.secrets and _given(raw, "secretsKmsKeyArn"):
+            no_effect("secretsKmsKeyArn", f"{NAMESPACE}:secrets is empty")
+        if not workload.image.in_stack_repository and _given(raw, "imageTag"):
+            no_effect("imageTag", f"{NAMESPACE}:image is set and names its own tag or digest")
+        elif workload.image.in_stack_repository and fractional_number_text(raw.get("imageTag")):
+            tag = raw["imageTag"]
+            warnings.append(
+                f"{NAMESPACE}:imageTag {shown(tag)} looks like a number: YAML reads an unquoted 1.10 as "
+                f"the number 1.1; quote the tag in the stack file if {shown(tag)} is not the tag you meant."
+            )
+        if not config.service_connect and _given(raw, "serviceConnectNamespace"):
+            no_effect("serviceConnectNamespace", f"{NAMESPACE}:serviceConnect is false")
+    if config.existing_network is not None:
+        for key in ("vpcCidr", "azCount"):
+            if _given(raw, key):
+                no_effect(key, f"{NAMESPACE}:existingVpcId is set, so the stack makes no VPC")
+    return warnings
+
+
 def choose_availability_zones(config: StackConfig, zone_names: Sequence[str]) -> tuple[str, ...]:
     """The first azCount of the Region's AZs; refuses an azCount the Region cannot meet."""
     if config.az_count > len(zone_names):
@@ -283,15 +355,20 @@ def choose_availability_zones(config: StackConfig, zone_names: Sequence[str]) ->
     return tuple(zone_names[: config.az_count])
 
 
-def read_stack_config() -> StackConfig:
-    """The stack's config as the Pulumi engine passed it to this program."""
+def read_raw_config() -> dict[str, str]:
+    """The stack's project keys (short names) as the Pulumi engine passed them; refuses unknown aws: keys."""
     prefix = f"{NAMESPACE}:"
     # All keys set for the project (not only the known ones), so a misspelt key is refused, not ignored.
     names = {*pulumi.runtime.config.CONFIG.get(), *pulumi.runtime.config.get_config_env()}
-    raw = {
-        name.removeprefix(prefix): pulumi.runtime.config.get_config(name)
+    check_aws_keys([name for name in names if name.startswith("aws:")])
+    return {
+        name.removeprefix(prefix): value
         for name in names
-        if name.startswith(prefix)
+        if name.startswith(prefix) and (value := pulumi.runtime.config.get_config(name)) is not None
     }
+
+
+def read_stack_config() -> StackConfig:
+    """The stack's config as the Pulumi engine passed it to this program."""
     # The AWS provider falls back to AWS_REGION / AWS_DEFAULT_REGION; so does its config reader.
-    return parse_config(pulumi_aws.config.region, raw)
+    return parse_config(pulumi_aws.config.region, read_raw_config())

@@ -7,7 +7,7 @@ each subnet's AZ and CIDR, and the AZs each endpoint service is offered in.
 
 import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NotRequired, Required, TypedDict, TypeVar
 
 import pulumi
@@ -89,6 +89,20 @@ def subnets_in_zones(
             "Add a subnet in one of those zones (this project's VPC: raise azCount) or drop the endpoint."
         )
     return chosen
+
+
+def check_placement(
+    plan: Iterable[EndpointSpec], subnet_zones: Sequence[str], offered_zones: Callable[[str], Sequence[str]]
+) -> None:
+    """Refuse an interface endpoint that no subnet's AZ offers, before any resource exists.
+
+    ``offered_zones`` looks up a service's AZs by full name; a program calls this ahead of the
+    components, so a bad plan fails before the first resource instead of after a network is built.
+    """
+    zones = {zone: zone for zone in subnet_zones}
+    for spec in plan:
+        if spec.is_interface:
+            subnets_in_zones(spec, zones, offered_zones(spec.service_name))
 
 
 def first_subnet_per_zone(zones: Iterable[str], subnet_ids: Iterable[SubnetId]) -> dict[str, SubnetId]:

@@ -232,7 +232,11 @@ def test_an_existing_network_needs_all_three_ids_and_keeps_them_in_order_once_ea
         ),
         ("us-east-1", {"azCount": "0"}, "Invalid ecs-privatelink:azCount '0': allowed values are 1 to 6."),
         ("us-east-1", {"azCount": 7}, "Invalid ecs-privatelink:azCount 7: allowed values are 1 to 6."),
-        ("us-east-1", {"azCount": "two"}, "Invalid ecs-privatelink:azCount 'two': expected a whole number."),
+        (
+            "us-east-1",
+            {"azCount": "two"},
+            "Invalid ecs-privatelink:azCount 'two': expected a whole number in ASCII digits (0-9).",
+        ),
         (
             "us-east-1",
             {"awslogs": "yes"},

@@ -253,7 +253,8 @@ def test_the_lookups_are_the_ones_the_sandbox_answers(prod):
     assert Counter(prod.invokes) == {
         "aws:index/getAvailabilityZones:getAvailabilityZones": 1,
         "aws:index/getCallerIdentity:getCallerIdentity": 1,
-        "aws:ec2/getVpcEndpointService:getVpcEndpointService": 7,  # one per interface endpoint
+        # Two per interface endpoint: the placement check before any resource, and the component's.
+        "aws:ec2/getVpcEndpointService:getVpcEndpointService": 14,
         "aws:ec2/getPrefixList:getPrefixList": 1,  # S3's, for the workload's security groups
     }
 

@@ -765,9 +765,9 @@ def test_family_names_suit_ecs_and_ecr():
         (
             "us-east-1",
             {"image": "123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/app:1@sha256:" + "a" * 64},
+            # The value is cut to 80 characters.
             "Invalid ecs-privatelink:image '123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/app:1@sha256:"
-            + "a" * 64
-            + "': expected a private ECR image as "
+            "aaaaaaaaaaaaaaa…: expected a private ECR image as "
             "<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<digest>.",
         ),
         (
@@ -787,8 +787,8 @@ def test_family_names_suit_ecs_and_ecr():
         (
             "us-east-1",
             {"secrets": {"DB PASSWORD": None}},
-            "Invalid ecs-privatelink:secrets 'DB PASSWORD': a secret's name is its variable's: letters, "
-            "digits and '_'.",
+            "Invalid ecs-privatelink:secrets 'DB PASSWORD': a secret's name is its variable's: ASCII "
+            "letters, digits and '_', not led by a digit, at most 255.",
         ),
         (
             "us-east-1",
@@ -829,7 +829,9 @@ def test_family_names_suit_ecs_and_ecr():
         (
             "us-east-1",
             {"instanceType": "large"},
-            "Invalid ecs-privatelink:instanceType 'large': expected an EC2 instance type such as t3.medium.",
+            "Invalid ecs-privatelink:instanceType 'large': expected an EC2 instance type such as t3.medium: "
+            "a family, '.', and a size (nano, micro, small, medium, large, xlarge, <n>xlarge, metal, "
+            "metal-<n>xl).",
         ),
         (
             "us-east-1",
@@ -840,8 +842,8 @@ def test_family_names_suit_ecs_and_ecr():
         (
             "us-east-1",
             {"imageTag": "v1 beta"},
-            "Invalid ecs-privatelink:imageTag 'v1 beta': expected a Docker tag: letters, digits, '_', '.', "
-            "'-', at most 128.",
+            "Invalid ecs-privatelink:imageTag 'v1 beta': expected a Docker tag: ASCII letters, digits, "
+            "'_', '.', '-', at most 128, not led by '.' or '-'.",
         ),
     ],
 )
