@@ -39,6 +39,11 @@ BAD_STACK_FILES = [
         "Pulumi.dev.yaml is not valid YAML: did not find expected node content at line 3, column 1",
     ),
     ("- just\n- a list\n", "must hold a mapping"),
+    (
+        "config:\n  demo:secrets:\n    A: one\n    A: two\n",
+        "Pulumi.dev.yaml is not valid YAML: found the key 'A' twice at line 4, column 5",
+    ),
+    ("config:\n  demo:a: 1\n  demo:a: 2\n", "found the key 'demo:a' twice at line 3, column 3"),
 ]
 
 
