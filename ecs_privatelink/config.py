@@ -34,6 +34,7 @@ from .addressing import (
     SMALLEST_VPC_PREFIX,
 )
 from .configerror import NAMESPACE, ConfigError, invalid, whole_number
+from .hardening import DEFAULT_HARDENING, HARDENING_DEFAULTS, Hardening, parse_hardening
 from .workload_config import WORKLOAD_DEFAULTS, WorkloadConfig, parse_workload_config
 
 __all__ = ["NAMESPACE", "ConfigError", "ExistingNetwork", "StackConfig", "parse_config", "read_stack_config"]
@@ -53,6 +54,7 @@ DEFAULTS: dict[str, Any] = {
     "existingSubnetIds": [],
     "existingRouteTableIds": [],
     **WORKLOAD_DEFAULTS,
+    **HARDENING_DEFAULTS,
 }
 EXISTING_NETWORK_KEYS = ("existingVpcId", "existingSubnetIds", "existingRouteTableIds")
 # EC2 resource ids: a prefix and 8 (older) or 17 hex digits.
@@ -87,6 +89,7 @@ class StackConfig:
     restrict_to_account: bool
     workload_config: WorkloadConfig | None = None  # None: a network-only stack
     existing_network: ExistingNetwork | None = None  # None: the stack makes its own VPC
+    hardening: Hardening = DEFAULT_HARDENING
 
     @property
     def workload(self) -> Workload:
@@ -255,6 +258,7 @@ def parse_config(region: str | None, raw: Mapping[str, object]) -> StackConfig:
         restrict_to_account=_bool("restrictToAccount", values["restrictToAccount"]),
         workload_config=workload_config,
         existing_network=_existing_network(values),
+        hardening=parse_hardening(values, region, partition),
     )
 
 
