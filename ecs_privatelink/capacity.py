@@ -141,7 +141,12 @@ class Ec2Capacity(pulumi.ComponentResource):
             ),
             instance_refresh=aws.autoscaling.GroupInstanceRefreshArgs(
                 strategy="Rolling",
-                preferences=aws.autoscaling.GroupInstanceRefreshPreferencesArgs(min_healthy_percentage=50),
+                preferences=aws.autoscaling.GroupInstanceRefreshPreferencesArgs(
+                    min_healthy_percentage=50,
+                    # ECS protects every instance running tasks: skipping them (the default, Ignore)
+                    # would leave the agents that predate a new endpoint in place.
+                    scale_in_protected_instances="Refresh",
+                ),
             ),
             health_check_type="EC2",
             # ECS managed termination protection (ECS.19) scales in only instances without tasks; it

@@ -552,7 +552,7 @@ def test_container_instances_launch_after_every_endpoint_and_refresh_on_new_temp
     assert group.inputs["launchTemplate"]["id"] == one(ec2, LAUNCH_TEMPLATE).id
     assert group.inputs["instanceRefresh"] == {
         "strategy": "Rolling",
-        "preferences": {"minHealthyPercentage": 50},
+        "preferences": {"minHealthyPercentage": 50, "scaleInProtectedInstances": "Refresh"},
     }
     assert {"key": "AmazonECSManaged", "value": "true", "propagateAtLaunch": True} in group.inputs["tags"]
     # managed termination protection (ECS.19) needs new instances protected from scale-in
