@@ -23,6 +23,7 @@ ECS_AMI_PARAMETER = f"{ECS_OPTIMIZED_AMI_PARAMETER_PREFIX}amazon-linux-2023/reco
 ECS_AMI_IMAGE_ID = f"resolve:ssm:{ECS_AMI_PARAMETER}"
 ENDPOINT_SET_TAG = "ecs-privatelink:endpoint-set"
 ROOT_DEVICE = "/dev/xvda"  # the ECS-optimized AL2023 AMI's root volume
+ROOT_VOLUME_GIB = 30  # that AMI's root snapshot size; EC2 refuses a smaller volume
 
 
 @dataclass
@@ -118,7 +119,10 @@ class Ec2Capacity(pulumi.ComponentResource):
                 aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
                     device_name=ROOT_DEVICE,
                     ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
-                        encrypted="true", volume_type="gp3", delete_on_termination="true"
+                        encrypted="true",
+                        volume_type="gp3",
+                        volume_size=ROOT_VOLUME_GIB,
+                        delete_on_termination="true",
                     ),
                 )
             ],

@@ -526,7 +526,12 @@ def test_launch_template_uses_the_ecs_ami_parameter_imdsv2_and_no_public_ip(ec2)
     assert template.inputs["blockDeviceMappings"] == [
         {
             "deviceName": "/dev/xvda",
-            "ebs": {"encrypted": "true", "volumeType": "gp3", "deleteOnTermination": "true"},
+            "ebs": {
+                "encrypted": "true",
+                "volumeType": "gp3",
+                "volumeSize": 30,
+                "deleteOnTermination": "true",
+            },
         }
     ]
 
