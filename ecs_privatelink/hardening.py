@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from .configerror import invalid, whole_number
 from .workload_config import LOG_RETENTION_DAYS, _optional_kms_key
 
+DEFAULT_FLOW_LOG_RETENTION_DAYS = 365  # Security Hub CloudWatch.16 asks for a year
 HARDENING_DEFAULTS: dict[str, object] = {
     "flowLogs": True,
-    "flowLogRetentionDays": 365,
+    "flowLogRetentionDays": DEFAULT_FLOW_LOG_RETENTION_DAYS,
     "readonlyRootFilesystem": True,
     "containerUser": "1000",
     "ecrKeepImages": 30,

@@ -9,10 +9,10 @@ import pulumi
 import pulumi_aws as aws
 
 from .addressing import subnet_cidrs
+from .hardening import DEFAULT_FLOW_LOG_RETENTION_DAYS
 from .taskiam import flow_log_role_policy, trust_policy
 
 FLOW_LOGS_PRINCIPAL = "vpc-flow-logs.amazonaws.com"
-DEFAULT_FLOW_LOG_RETENTION_DAYS = 365  # Security Hub CloudWatch.16 asks for a year
 
 
 class PrivateNetworkArgs(TypedDict, total=False):

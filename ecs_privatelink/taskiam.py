@@ -23,7 +23,7 @@ def trust_policy(service: str, account_id: str | None = None) -> dict[str, Any]:
         "Action": "sts:AssumeRole",
     }
     if account_id is not None:
-        # Confused-deputy guard: ECS assumes the role only for this account's tasks.
+        # Confused-deputy guard: the service assumes the role only for this account's resources.
         statement["Condition"] = {"StringEquals": {"aws:SourceAccount": account_id}}
     return {"Version": POLICY_VERSION, "Statement": [statement]}
 
