@@ -22,6 +22,8 @@ from .taskiam import ECS_INSTANCE_POLICY, managed_policy_arn, trust_policy
 ECS_AMI_PARAMETER = f"{ECS_OPTIMIZED_AMI_PARAMETER_PREFIX}amazon-linux-2023/recommended/image_id"
 ECS_AMI_IMAGE_ID = f"resolve:ssm:{ECS_AMI_PARAMETER}"
 ENDPOINT_SET_TAG = "ecs-privatelink:endpoint-set"
+ROOT_DEVICE = "/dev/xvda"  # the ECS-optimized AL2023 AMI's root volume
+ROOT_VOLUME_GIB = 30  # that AMI's root snapshot size; EC2 refuses a smaller volume
 
 
 @dataclass
@@ -112,6 +114,18 @@ class Ec2Capacity(pulumi.ComponentResource):
                     user_data(cluster, args.endpoint_set_digest).encode()
                 ).decode()
             ),
+            # An encrypted root volume even where the account has no EBS encryption by default (EC2.7).
+            block_device_mappings=[
+                aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
+                    device_name=ROOT_DEVICE,
+                    ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                        encrypted="true",
+                        volume_type="gp3",
+                        volume_size=ROOT_VOLUME_GIB,
+                        delete_on_termination="true",
+                    ),
+                )
+            ],
             update_default_version=True,
             tags={"Name": f"{name}-launch-template", ENDPOINT_SET_TAG: args.endpoint_set_digest},
             opts=child,
@@ -131,9 +145,19 @@ class Ec2Capacity(pulumi.ComponentResource):
             ),
             instance_refresh=aws.autoscaling.GroupInstanceRefreshArgs(
                 strategy="Rolling",
-                preferences=aws.autoscaling.GroupInstanceRefreshPreferencesArgs(min_healthy_percentage=50),
+                preferences=aws.autoscaling.GroupInstanceRefreshPreferencesArgs(
+                    min_healthy_percentage=50,
+                    # ECS protects every instance running tasks: skipping them (the default, Ignore)
+                    # would leave the agents that predate a new endpoint in place.
+                    scale_in_protected_instances="Refresh",
+                ),
             ),
             health_check_type="EC2",
+            # ECS managed termination protection (ECS.19) scales in only instances without tasks; it
+            # needs new instances protected from scale-in, and ECS lifts the protection when they drain.
+            protect_from_scale_in=True,
+            # Protected instances would keep `pulumi destroy` waiting: the group deletes them itself.
+            force_delete=True,
             tags=[
                 aws.autoscaling.GroupTagArgs(key="Name", value=f"{name}-instance", propagate_at_launch=True),
                 # ECS managed scaling owns the desired capacity of groups tagged so.
@@ -149,7 +173,7 @@ class Ec2Capacity(pulumi.ComponentResource):
                 managed_scaling=aws.ecs.CapacityProviderAutoScalingGroupProviderManagedScalingArgs(
                     status="ENABLED", target_capacity=100
                 ),
-                managed_termination_protection="DISABLED",  # needs scale-in protection on the group
+                managed_termination_protection="ENABLED",  # ECS.19; the group protects from scale-in
                 managed_draining="ENABLED",
             ),
             opts=child,

@@ -35,6 +35,7 @@ from .addressing import (
     SMALLEST_VPC_PREFIX,
 )
 from .configerror import NAMESPACE, ConfigError, cut, fractional_number_text, invalid, shown, whole_number
+from .hardening import DEFAULT_HARDENING, HARDENING_DEFAULTS, Hardening, parse_hardening
 from .workload_config import WORKLOAD_DEFAULTS, WorkloadConfig, parse_workload_config
 
 __all__ = ["NAMESPACE", "ConfigError", "ExistingNetwork", "StackConfig", "parse_config", "read_stack_config"]
@@ -54,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "existingSubnetIds": [],
     "existingRouteTableIds": [],
     **WORKLOAD_DEFAULTS,
+    **HARDENING_DEFAULTS,
 }
 # The AWS provider's config keys (pulumi_aws.config; a test keeps the list in step with the pinned
 # SDK). The provider ignores any other aws: key, so a misspelt one would silently change nothing.
@@ -101,6 +103,7 @@ class StackConfig:
     restrict_to_account: bool
     workload_config: WorkloadConfig | None = None  # None: a network-only stack
     existing_network: ExistingNetwork | None = None  # None: the stack makes its own VPC
+    hardening: Hardening = DEFAULT_HARDENING
 
     @property
     def workload(self) -> Workload:
@@ -269,6 +272,7 @@ def parse_config(region: str | None, raw: Mapping[str, object]) -> StackConfig:
         restrict_to_account=_bool("restrictToAccount", values["restrictToAccount"]),
         workload_config=workload_config,
         existing_network=_existing_network(values),
+        hardening=parse_hardening(values, region, partition),
     )
 
 

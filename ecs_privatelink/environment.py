@@ -72,10 +72,16 @@ def build_environment(
     network: PrivateNetwork | None = None
     existing = config.existing_network
     if existing is None:
-        network = PrivateNetwork(
-            f"{prefix}private",
-            PrivateNetworkArgs(vpc_cidr=str(config.vpc_cidr), availability_zones=list(zones)),
+        network_args = PrivateNetworkArgs(
+            vpc_cidr=str(config.vpc_cidr),
+            availability_zones=list(zones),
+            flow_logs=config.hardening.flow_logs,
+            flow_log_retention_days=config.hardening.flow_log_retention_days,
+            protect=config.hardening.protect,
         )
+        if caller_account is not None:
+            network_args["flow_log_account_id"] = caller_account
+        network = PrivateNetwork(f"{prefix}private", network_args)
         vpc_id: pulumi.Input[str] = network.vpc_id
         subnet_ids: list[pulumi.Input[str]] = list(network.subnet_ids_by_az.values())
         route_table_ids: list[pulumi.Input[str]] = list(network.route_table_id_list)
@@ -109,6 +115,7 @@ def build_environment(
                 endpoint_security_group_id=endpoints.security_group_id,
                 endpoints=endpoints.endpoints,
                 endpoint_set_digest=endpoint_set_digest(plan),
+                hardening=config.hardening,
             ),
         )
     return PrivateEcsEnvironment(plan, network, endpoints, workload, vpc_id, subnet_ids, route_table_ids)

@@ -1,5 +1,7 @@
 """PrivateNetwork: a VPC with one private subnet per AZ and no path to the internet."""
 
+import json
+from collections.abc import Callable
 from ipaddress import IPv4Network
 from typing import NotRequired, Required, TypedDict
 
@@ -7,6 +9,10 @@ import pulumi
 import pulumi_aws as aws
 
 from .addressing import subnet_cidrs
+from .hardening import DEFAULT_FLOW_LOG_RETENTION_DAYS
+from .taskiam import flow_log_role_policy, trust_policy
+
+FLOW_LOGS_PRINCIPAL = "vpc-flow-logs.amazonaws.com"
 
 
 class PrivateNetworkArgs(TypedDict, total=False):
@@ -18,6 +24,14 @@ class PrivateNetworkArgs(TypedDict, total=False):
     """Availability Zones of the private subnets, one subnet each (at most eight)."""
     tags: NotRequired[dict[str, str]]
     """Tags for every resource created (each also gets its Name)."""
+    flow_logs: NotRequired[bool]
+    """Log the VPC's accepted and rejected traffic to CloudWatch Logs (default true; Security Hub EC2.6)."""
+    flow_log_retention_days: NotRequired[int]
+    """Retention of the flow log group in days (default 365), a value CloudWatch Logs accepts."""
+    flow_log_account_id: NotRequired[str]
+    """The stack's account: the flow log role trusts VPC Flow Logs only on its behalf. Unset: no condition."""
+    protect: NotRequired[bool]
+    """Protect the flow log group from deletion (default false)."""
 
 
 class PrivateNetwork(pulumi.ComponentResource):
@@ -94,6 +108,9 @@ class PrivateNetwork(pulumi.ComponentResource):
             self.subnet_cidrs.append(str(cidr))
             self.route_table_id_list.append(route_table.id)
 
+        if args.get("flow_logs", True):
+            self._flow_logs(name, vpc, args, tagged)
+
         self.vpc_id = vpc.id
         self.subnet_ids = pulumi.Output.all(*self.subnet_ids_by_az.values())
         self.route_table_ids = pulumi.Output.all(*self.route_table_id_list)
@@ -103,4 +120,47 @@ class PrivateNetwork(pulumi.ComponentResource):
                 "subnetIds": list(self.subnet_ids_by_az.values()),
                 "routeTableIds": self.route_table_id_list,
             }
+        )
+
+    def _flow_logs(
+        self,
+        name: str,
+        vpc: aws.ec2.Vpc,
+        args: PrivateNetworkArgs,
+        tagged: Callable[[str], dict[str, str]],
+    ) -> None:
+        """EC2.6: every flow of the VPC, accepted or rejected, to a log group of its own."""
+        child = pulumi.ResourceOptions(parent=self)
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-flow-logs",
+            retention_in_days=args.get("flow_log_retention_days", DEFAULT_FLOW_LOG_RETENTION_DAYS),
+            tags=tagged(f"{name}-flow-logs"),
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(protect=args.get("protect", False))
+            ),
+        )
+        role = aws.iam.Role(
+            f"{name}-flow-log-role",
+            description="VPC Flow Logs: delivery to the VPC's flow log group",
+            assume_role_policy=json.dumps(trust_policy(FLOW_LOGS_PRINCIPAL, args.get("flow_log_account_id"))),
+            tags=tagged(f"{name}-flow-log-role"),
+            opts=child,
+        )
+        policy = aws.iam.RolePolicy(
+            f"{name}-flow-log-policy",
+            role=role.id,
+            policy=log_group.arn.apply(lambda arn: json.dumps(flow_log_role_policy(arn))),
+            opts=child,
+        )
+        aws.ec2.FlowLog(
+            f"{name}-flow-log",
+            vpc_id=vpc.id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=log_group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=60,
+            tags=tagged(f"{name}-flow-log"),
+            # Delivery fails until the role may write: create the log only once its policy exists.
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[policy])),
         )

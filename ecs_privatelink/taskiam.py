@@ -23,7 +23,7 @@ def trust_policy(service: str, account_id: str | None = None) -> dict[str, Any]:
         "Action": "sts:AssumeRole",
     }
     if account_id is not None:
-        # Confused-deputy guard: ECS assumes the role only for this account's tasks.
+        # Confused-deputy guard: the service assumes the role only for this account's resources.
         statement["Condition"] = {"StringEquals": {"aws:SourceAccount": account_id}}
     return {"Version": POLICY_VERSION, "Statement": [statement]}
 
@@ -99,3 +99,25 @@ def execution_role_policy(
 
 def managed_policy_arn(partition: str, name: str) -> str:
     return f"arn:{partition}:iam::aws:policy/{name}"
+
+
+def flow_log_role_policy(log_group_arn: str) -> dict[str, Any]:
+    """What VPC Flow Logs needs to deliver to one log group: its streams, and nothing else."""
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "DeliverFlowLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                "Resource": [log_group_arn, f"{log_group_arn}:log-stream:*"],
+            },
+            {
+                # Flow Logs checks the group exists; DescribeLogGroups takes no resource narrower than *.
+                "Sid": "FindTheLogGroup",
+                "Effect": "Allow",
+                "Action": "logs:DescribeLogGroups",
+                "Resource": "*",
+            },
+        ],
+    }

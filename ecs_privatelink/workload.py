@@ -17,6 +17,7 @@ import pulumi_aws as aws
 from awsfacts import HTTPS_PORT, LaunchType, private_ecr_registry, required_endpoints, service_name
 
 from .capacity import Ec2Capacity, Ec2CapacityArgs
+from .hardening import DEFAULT_HARDENING, Hardening
 from .taskiam import execution_role_policy, trust_policy
 from .workload_config import WorkloadConfig, secret_base_arn
 
@@ -43,6 +44,40 @@ class EcsWorkloadArgs:
     endpoint_security_group_id: pulumi.Input[str]
     endpoints: Mapping[str, aws.ec2.VpcEndpoint]  # by catalog key, as planned for this workload
     endpoint_set_digest: str
+    hardening: Hardening = DEFAULT_HARDENING
+
+
+UNTAGGED_IMAGE_DAYS = 7  # an untagged image is a failed or superseded push
+
+
+def ecr_lifecycle_policy(keep_images: int) -> dict[str, Any]:
+    """ECR.3: untagged images go after a week, and only the newest ``keep_images`` images stay."""
+    return {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "description": f"Expire untagged images after {UNTAGGED_IMAGE_DAYS} days",
+                "selection": {
+                    "tagStatus": "untagged",
+                    "countType": "sinceImagePushed",
+                    "countUnit": "days",
+                    "countNumber": UNTAGGED_IMAGE_DAYS,
+                },
+                "action": {"type": "expire"},
+            },
+            {
+                # "any" must be the last rule (highest priority number).
+                "rulePriority": 2,
+                "description": f"Keep the {keep_images} newest images",
+                "selection": {
+                    "tagStatus": "any",
+                    "countType": "imageCountMoreThan",
+                    "countNumber": keep_images,
+                },
+                "action": {"type": "expire"},
+            },
+        ]
+    }
 
 
 def family_name(project: str, stack: str) -> str:
@@ -75,7 +110,9 @@ class EcsWorkload(pulumi.ComponentResource):
         )  # before anything is registered
         super().__init__("ecs-privatelink:index:EcsWorkload", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        config = args.config
+        config, hardening = args.config, args.hardening
+        # Stateful resources (images, logs, secrets) outlive a mistaken `pulumi destroy` when protected.
+        stateful = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(protect=hardening.protect))
         endpoint_resources: list[pulumi.Resource] = list(args.endpoints.values())
 
         cluster = aws.ecs.Cluster(
@@ -89,8 +126,24 @@ class EcsWorkload(pulumi.ComponentResource):
             name=args.family,
             image_tag_mutability="IMMUTABLE",
             image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
-            opts=child,
+            encryption_configurations=(
+                [
+                    aws.ecr.RepositoryEncryptionConfigurationArgs(
+                        encryption_type="KMS", kms_key=hardening.ecr_kms_key_arn
+                    )
+                ]
+                if hardening.ecr_kms_key_arn is not None
+                else None
+            ),
+            opts=stateful,
         )
+        if hardening.ecr_keep_images:
+            aws.ecr.LifecyclePolicy(
+                f"{name}-repository-lifecycle",
+                repository=repository.name,
+                policy=json.dumps(ecr_lifecycle_policy(hardening.ecr_keep_images)),
+                opts=child,
+            )
         repository_url = repository.name.apply(
             lambda repo: f"{private_ecr_registry(args.account_id, args.region)}/{repo}"
         )
@@ -108,7 +161,7 @@ class EcsWorkload(pulumi.ComponentResource):
             name=f"/ecs/{args.family}",
             retention_in_days=config.log_retention_days,
             kms_key_id=config.log_kms_key_arn,
-            opts=child,
+            opts=stateful,
         )
 
         secret_arns: dict[str, pulumi.Input[str]] = {}
@@ -118,9 +171,12 @@ class EcsWorkload(pulumi.ComponentResource):
                 secret = aws.secretsmanager.Secret(
                     f"{name}-secret-{variable}",  # variable names are unique, and case matters
                     name=f"{args.family}/{variable}",
-                    description=f"{variable} of the {args.family} tasks",
+                    description=(
+                        f"{variable} of the {args.family} tasks. Created empty: put its value "
+                        "(aws secretsmanager put-secret-value) before the tasks start."
+                    ),
                     kms_key_id=config.secrets_kms_key_arn,
-                    opts=child,
+                    opts=stateful,
                 )
                 secret_arns[variable] = secret.arn
             else:
@@ -240,6 +296,10 @@ class EcsWorkload(pulumi.ComponentResource):
                 },
             },
         }
+        if hardening.readonly_root_filesystem:
+            container["readonlyRootFilesystem"] = True  # ECS.5
+        if hardening.container_user is not None:
+            container["user"] = hardening.container_user  # never root
         if secret_arns:
             container["secrets"] = [
                 {"name": variable, "valueFrom": arn} for variable, arn in secret_arns.items()

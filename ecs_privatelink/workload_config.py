@@ -208,6 +208,7 @@ _ARN_EXAMPLES = {
     "secrets": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-password-AbCdEf",
     "secretsKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     "logKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "ecrKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 }
 
 

@@ -19,6 +19,7 @@ from ecs_privatelink.config import (
     choose_availability_zones,
     parse_config,
 )
+from ecs_privatelink.hardening import DEFAULT_HARDENING, Hardening
 from ecs_privatelink.workload_config import Image, WorkloadConfig
 from sandbox.stackconfig import load_stack_config
 
@@ -131,6 +132,7 @@ def test_prod_stack_file_parses_to_an_ec2_stack_in_ca_west_1():
         extra_endpoints=(),
         restrict_to_account=True,
         workload_config=replace(DEFAULT_WORKLOAD, secrets=(("DB_PASSWORD", None),), service_connect=True),
+        hardening=replace(DEFAULT_HARDENING, protect=True),
     )
 
 
@@ -300,7 +302,10 @@ def test_an_existing_network_needs_all_three_ids_and_keeps_them_in_order_once_ea
             "ecs-privatelink:desiredCount, ecs-privatelink:containerPort, ecs-privatelink:secrets, "
             "ecs-privatelink:secretsKmsKeyArn, ecs-privatelink:logRetentionDays, "
             "ecs-privatelink:logKmsKeyArn, ecs-privatelink:serviceConnectNamespace, "
-            "ecs-privatelink:instanceType, ecs-privatelink:minSize, ecs-privatelink:maxSize.",
+            "ecs-privatelink:instanceType, ecs-privatelink:minSize, ecs-privatelink:maxSize, "
+            "ecs-privatelink:flowLogs, ecs-privatelink:flowLogRetentionDays, "
+            "ecs-privatelink:readonlyRootFilesystem, ecs-privatelink:containerUser, "
+            "ecs-privatelink:ecrKeepImages, ecs-privatelink:ecrKmsKeyArn, ecs-privatelink:protect.",
         ),
         (None, {}, "aws:region is not set: run `pulumi config set aws:region <region>`."),
     ],
@@ -368,3 +373,74 @@ def test_az_count_above_what_the_region_offers_is_refused():
         "Invalid ecs-privatelink:azCount 3: us-west-1 offers 2 Availability Zones (us-west-1b, us-west-1c); "
         "allowed values are 1 to 2."
     )
+
+
+def test_secure_defaults_are_on_unless_opted_out():
+    defaults = DEFAULT_HARDENING
+    assert defaults == Hardening(
+        flow_logs=True,
+        flow_log_retention_days=365,
+        readonly_root_filesystem=True,
+        container_user="1000",
+        ecr_keep_images=30,
+        ecr_kms_key_arn=None,
+        protect=False,
+    )
+    opted_out = parse_config(
+        "us-east-1",
+        {
+            "flowLogs": "false",
+            "flowLogRetentionDays": "90",
+            "readonlyRootFilesystem": False,
+            "containerUser": "",
+            "ecrKeepImages": "0",
+            "protect": "true",
+        },
+    ).hardening
+    assert opted_out == Hardening(
+        flow_logs=False,
+        flow_log_retention_days=90,
+        readonly_root_filesystem=False,
+        container_user=None,
+        ecr_keep_images=0,
+        ecr_kms_key_arn=None,
+        protect=True,
+    )
+    assert parse_config("us-east-1", {"containerUser": "app:app"}).hardening.container_user == "app:app"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            {"flowLogRetentionDays": "100"},
+            "Invalid ecs-privatelink:flowLogRetentionDays '100': CloudWatch Logs allows 1, 3, 5, 7, 14, 30, "
+            "60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.",
+        ),
+        (
+            {"containerUser": "0:0"},
+            "Invalid ecs-privatelink:containerUser '0:0': a task should not run as root; use \"\" for the "
+            "image's own user.",
+        ),
+        (
+            {"containerUser": "app user"},
+            "Invalid ecs-privatelink:containerUser 'app user': expected a user such as 1000 or 1000:1000, "
+            'or "" for the image\'s own.',
+        ),
+        (
+            {"ecrKeepImages": "-1"},
+            "Invalid ecs-privatelink:ecrKeepImages '-1': allowed values are 0 (no policy) to 10000.",
+        ),
+        (
+            {"ecrKmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+            "Invalid ecs-privatelink:ecrKmsKeyArn "
+            "'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab': it must be in "
+            "the stack's Region us-east-1 (aws), which the endpoints serve.",
+        ),
+        ({"protect": "yes"}, "Invalid ecs-privatelink:protect 'yes': allowed values are true and false."),
+    ],
+)
+def test_bad_hardening_values_are_refused(raw, message):
+    with pytest.raises(ConfigError) as refused:
+        parse_config("us-east-1", raw)
+    assert str(refused.value) == message

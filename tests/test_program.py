@@ -26,6 +26,10 @@ ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 INTERNET_PATH_TYPES = (
     "aws:ec2/internetGateway:InternetGateway",
     "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway",
@@ -107,13 +111,15 @@ def test_dev_registers_exactly_the_network_its_four_endpoints_and_the_fargate_wo
         ASSOCIATION: 2,
         SECURITY_GROUP: 2,  # the endpoints' and the service's
         VPC_ENDPOINT: 4,
+        FLOW_LOG: 1,  # with its log group, delivery role and policy (counted below)
         # the workload (exact properties in test_workload.py)
         "ecs-privatelink:index:EcsWorkload": 1,
         "aws:ecs/cluster:Cluster": 1,
         "aws:ecr/repository:Repository": 1,
-        "aws:cloudwatch/logGroup:LogGroup": 1,
-        "aws:iam/role:Role": 2,
-        "aws:iam/rolePolicy:RolePolicy": 1,
+        "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
+        LOG_GROUP: 2,  # the flow logs' and the tasks'
+        ROLE: 3,  # the flow logs' delivery, task execution, task
+        ROLE_POLICY: 2,
         "aws:ecs/taskDefinition:TaskDefinition": 1,
         "aws:ecs/service:Service": 1,
     }
@@ -156,6 +162,68 @@ def test_each_subnet_has_its_own_route_table_with_no_routes(prod):
         (association,) = [a for a in associations if a.property_dependencies["subnetId"] == [subnet.urn]]
         assert association.property_dependencies["routeTableId"] == [route_tables[f"private-rt-{az}"].urn]
     assert all("routes" not in r.inputs or r.inputs["routes"] == [] for r in route_tables.values())
+
+
+@pytest.mark.parametrize(("stack", "protected"), [("dev", False), ("prod", True)])
+def test_the_vpc_logs_all_its_traffic_to_a_log_group_of_its_own(stack, protected, request):
+    recording: Recording = request.getfixturevalue(stack)
+    (vpc,) = recording.of_type(VPC)
+    flow_log = one(recording, FLOW_LOG, "private-flow-log")
+    log_group = one(recording, LOG_GROUP, "private-flow-logs")
+    role = one(recording, ROLE, "private-flow-log-role")
+    policy = one(recording, ROLE_POLICY, "private-flow-log-policy")
+    assert flow_log.inputs["trafficType"] == "ALL"  # EC2.6
+    assert flow_log.inputs["logDestinationType"] == "cloud-watch-logs"
+    assert flow_log.inputs["maxAggregationInterval"] == 60
+    assert flow_log.property_dependencies["vpcId"] == [vpc.urn]
+    assert flow_log.property_dependencies["logDestination"] == [log_group.urn]
+    assert flow_log.property_dependencies["iamRoleArn"] == [role.urn]
+    assert policy.urn in flow_log.dependencies  # delivery is allowed before the log starts
+    assert log_group.inputs["retentionInDays"] == 365
+    assert log_group.protect is protected
+    assert json.loads(role.inputs["assumeRolePolicy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}},
+            }
+        ],
+    }
+    assert policy.property_dependencies["role"] == [role.urn]
+    assert policy.property_dependencies["policy"] == [log_group.urn]
+
+
+def test_flow_logs_can_be_turned_off_and_keep_their_retention():
+    assert not run_stack("dev", {"flowLogs": "false"}).of_type(FLOW_LOG)
+    recording = run_stack("dev", {"flowLogRetentionDays": "90"})
+    assert one(recording, LOG_GROUP, "private-flow-logs").inputs["retentionInDays"] == 90
+
+
+def test_the_flow_log_role_writes_only_to_its_log_group(dev_up):
+    log_group = one(dev_up, LOG_GROUP, "private-flow-logs")
+    policy = one(dev_up, ROLE_POLICY, "private-flow-log-policy")
+    arn = log_group.outputs["arn"]
+    assert json.loads(policy.inputs["policy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DeliverFlowLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                "Resource": [arn, f"{arn}:log-stream:*"],
+            },
+            {
+                "Sid": "FindTheLogGroup",
+                "Effect": "Allow",
+                "Action": "logs:DescribeLogGroups",
+                "Resource": "*",
+            },
+        ],
+    }
+    assert one(dev_up, FLOW_LOG, "private-flow-log").inputs["logDestination"] == arn
 
 
 def test_the_vpc_default_security_group_is_emptied(dev):

@@ -414,7 +414,7 @@ def test_dev_preview_text_has_the_cli_sections_then_the_project_ones():
     assert '    launchType             : "FARGATE"' in lines
     assert "    estimatedMonthlyCostUsd: 43.8" in lines
     resources = lines.index("Resources:")
-    assert lines[resources + 1] == "    + 26 to create"
+    assert lines[resources + 1] == "    + 31 to create"
     assert (
         lines[-2] == f"Policy verdicts: 0 mandatory, 1 other (ecs-privatelink@v{PACK_VERSION}, 21 policies)"
     )

@@ -30,14 +30,16 @@ NETWORK_TYPES = {
     "ecs-privatelink:index:PrivateLinkEndpoints": 1,
     "aws:ec2/vpc:Vpc": 1,
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
+    "aws:ec2/flowLog:FlowLog": 1,  # EC2.6, with its log group, role and policy (counted below)
 }
 # What the Fargate workload adds (exact properties in test_workload.py).
 WORKLOAD_TYPES = {
     "ecs-privatelink:index:EcsWorkload": 1,
     "aws:ecs/cluster:Cluster": 1,
     "aws:ecr/repository:Repository": 1,
-    "aws:cloudwatch/logGroup:LogGroup": 1,
-    "aws:iam/rolePolicy:RolePolicy": 1,
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,  # ECR.3
+    "aws:cloudwatch/logGroup:LogGroup": 2,  # the tasks' and the flow logs'
+    "aws:iam/rolePolicy:RolePolicy": 2,  # task execution, flow log delivery
     "aws:ecs/taskDefinition:TaskDefinition": 1,
     "aws:ecs/service:Service": 1,
 }
@@ -71,7 +73,7 @@ def test_dev_preview_plans_the_fargate_network_and_passes_the_pack():
             "aws:ec2/routeTable:RouteTable": 2,
             "aws:ec2/routeTableAssociation:RouteTableAssociation": 2,
             "aws:ec2/securityGroup:SecurityGroup": 2,  # the endpoints' and the service's
-            "aws:iam/role:Role": 2,  # task execution and task role
+            "aws:iam/role:Role": 3,  # task execution, task and flow log delivery role
             ENDPOINT: 4,
         }
     )
@@ -93,7 +95,7 @@ def test_prod_preview_plans_the_ec2_network_with_the_ecs_trio_and_passes_the_pac
             "aws:ec2/routeTable:RouteTable": 3,
             "aws:ec2/routeTableAssociation:RouteTableAssociation": 3,
             "aws:ec2/securityGroup:SecurityGroup": 3,  # the endpoints', the service's, the instances'
-            "aws:iam/role:Role": 3,  # task execution, task and instance role
+            "aws:iam/role:Role": 4,  # task execution, task, instance and flow log delivery role
             "aws:secretsmanager/secret:Secret": 1,  # DB_PASSWORD, created by the stack
             "aws:servicediscovery/httpNamespace:HttpNamespace": 1,  # Service Connect
             ENDPOINT: 8,
@@ -109,7 +111,7 @@ def test_preview_text_shows_the_tree_the_count_the_reasons_and_the_verdict():
 
     assert code == 0
     assert "Previewing update (prod):" in text
-    assert "+ 44 to create" in text  # 43 resources and the stack, as the Pulumi CLI counts
+    assert "+ 49 to create" in text  # 48 resources and the stack, as the Pulumi CLI counts
     assert "│  ├─ aws:ec2:Vpc" in text  # the VPC nested under its component, the CLI's short type
     assert re.search(r"privatelink-ecs-agent +create  C1, C9, C2\n", text)  # the Info column
     assert "C9: Service Connect's Envoy management uses the ecs-agent endpoint." in text

@@ -71,7 +71,7 @@ def test_up_into_moto_server_saves_outputs_that_verify_reads_back(moto_server: s
     code, text = run_cli("up", "--stack", "dev", "--endpoint-url", moto_server, "--state-file", state)
 
     assert code == 0, text
-    assert f"Deployed 22 resources into {moto_server}." in text
+    assert f"Deployed 27 resources into {moto_server}." in text
     saved = json.loads(state.read_text())
     assert saved["endpointUrl"] == moto_server and saved["region"] == "us-east-1"
     vpc_id = saved["outputs"]["vpcId"]

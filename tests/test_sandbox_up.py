@@ -89,7 +89,7 @@ def test_up_text_reports_deploy_and_verify(aws):
     code, text = run_cli("up", "--stack", "dev")
 
     assert code == 0
-    assert "Deployed 22 resources into in-process moto." in text  # the custom ones; components are logical
+    assert "Deployed 27 resources into in-process moto." in text  # the custom ones; components are logical
     assert "0 failed" in text
 
 

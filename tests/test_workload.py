@@ -28,6 +28,7 @@ WORKLOAD = "ecs-privatelink:index:EcsWorkload"
 CAPACITY = "ecs-privatelink:index:Ec2Capacity"
 CLUSTER = "aws:ecs/cluster:Cluster"
 REPOSITORY = "aws:ecr/repository:Repository"
+LIFECYCLE_POLICY = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 SECRET = "aws:secretsmanager/secret:Secret"
 ROLE = "aws:iam/role:Role"
@@ -45,6 +46,7 @@ CLUSTER_CAPACITY_PROVIDERS = "aws:ecs/clusterCapacityProviders:ClusterCapacityPr
 VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 SUBNET = "aws:ec2/subnet:Subnet"
 PREFIX_LIST_INVOKE = "aws:ec2/getPrefixList:getPrefixList"
+FLOW_LOG_DELIVERY = ("private-flow-logs", "private-flow-log-role", "private-flow-log-policy")
 
 API_KEY_ARN = "arn:aws:secretsmanager:ca-west-1:123456789012:secret:api-key-AbCdEf"
 KMS_KEY_ARN = "arn:aws:kms:ca-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -121,6 +123,7 @@ def test_fargate_workload_registers_exactly_its_ecs_iam_ecr_logs_and_ec2_resourc
     assert children(fargate, WORKLOAD) == {
         CLUSTER: 1,
         REPOSITORY: 1,
+        LIFECYCLE_POLICY: 1,
         LOG_GROUP: 1,
         ROLE: 2,
         ROLE_POLICY: 1,
@@ -136,6 +139,7 @@ def test_ec2_workload_registers_exactly_its_resources_and_container_instances(ec
     assert children(ec2, WORKLOAD) == {
         CLUSTER: 1,
         REPOSITORY: 1,
+        LIFECYCLE_POLICY: 1,
         LOG_GROUP: 1,
         SECRET: 1,  # DB_PASSWORD; API_KEY is referenced
         ROLE: 2,
@@ -173,12 +177,17 @@ def test_every_workload_resource_is_named_after_and_parented_by_its_component(st
             assert resource.provider == ""
         elif resource.custom:  # the network's and the endpoints' own resources, and nothing else
             assert resource.parent in network_side, resource.name
-            assert resource.type.startswith("aws:ec2/"), resource.name
+            assert resource.type.startswith("aws:ec2/") or resource.name in FLOW_LOG_DELIVERY, resource.name
 
 
 def test_network_only_stacks_register_no_workload():
     recording = run_stack("dev", {"workload": "false"}, preview=True)
-    assert not [r for r in recording.resources if r.type.startswith(("aws:ecs/", "aws:ecr/", "aws:iam/"))]
+    assert not [r for r in recording.resources if r.type.startswith(("aws:ecs/", "aws:ecr/"))]
+    # IAM: only the flow logs' delivery role
+    assert [r.name for r in recording.resources if r.type.startswith("aws:iam/")] == [
+        "private-flow-log-role",
+        "private-flow-log-policy",
+    ]
     assert "clusterName" not in recording.outputs
     assert PREFIX_LIST_INVOKE not in recording.invokes
 
@@ -200,13 +209,36 @@ def test_cluster_repository_and_log_group(stack, family, request):
         "imageTagMutability": "IMMUTABLE",
         "imageScanningConfiguration": {"scanOnPush": True},
     }
-    log_group = one(recording, LOG_GROUP).inputs
+    log_group = one(recording, LOG_GROUP, "app-logs").inputs
     assert (log_group["name"], log_group["retentionInDays"]) == (f"/ecs/{family}", 30)
+    lifecycle = one(recording, LIFECYCLE_POLICY)
+    assert lifecycle.property_dependencies["repository"] == [one(recording, REPOSITORY).urn]
+    assert json.loads(lifecycle.inputs["policy"]) == {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "description": "Expire untagged images after 7 days",
+                "selection": {
+                    "tagStatus": "untagged",
+                    "countType": "sinceImagePushed",
+                    "countUnit": "days",
+                    "countNumber": 7,
+                },
+                "action": {"type": "expire"},
+            },
+            {
+                "rulePriority": 2,
+                "description": "Keep the 30 newest images",
+                "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 30},
+                "action": {"type": "expire"},
+            },
+        ]
+    }
 
 
 def test_log_group_takes_the_configured_key_and_retention():
     recording = run_stack("prod", {**PROD_WORKLOAD, "logRetentionDays": "365"}, preview=True)
-    assert one(recording, LOG_GROUP).inputs == {
+    assert one(recording, LOG_GROUP, "app-logs").inputs == {
         "name": "/ecs/ecs-privatelink-prod",
         "retentionInDays": 365,
         "kmsKeyId": KMS_KEY_ARN,
@@ -218,7 +250,8 @@ def test_null_secrets_are_created_with_the_key_and_arns_are_referenced(ec2):
     assert secret.name == "app-secret-DB_PASSWORD"
     assert secret.inputs == {
         "name": "ecs-privatelink-prod/DB_PASSWORD",
-        "description": "DB_PASSWORD of the ecs-privatelink-prod tasks",
+        "description": "DB_PASSWORD of the ecs-privatelink-prod tasks. Created empty: put its value "
+        "(aws secretsmanager put-secret-value) before the tasks start.",
         "kmsKeyId": KMS_KEY_ARN,
     }
     assert containers(ec2)[0]["secrets"] == [
@@ -267,7 +300,7 @@ def test_fargate_execution_role_pulls_only_through_the_ecr_endpoints(fargate):
                 "Sid": "WriteTaskLogs",
                 "Effect": "Allow",
                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": one(fargate, LOG_GROUP).outputs["arn"] + ":log-stream:*",
+                "Resource": one(fargate, LOG_GROUP, "app-logs").outputs["arn"] + ":log-stream:*",
             },
         ],
     }
@@ -349,6 +382,8 @@ def test_fargate_task_definition(fargate):
                     "awslogs-stream-prefix": "app",
                 },
             },
+            "readonlyRootFilesystem": True,  # ECS.5
+            "user": "1000",  # not root
         }
     ]
     assert (
@@ -380,7 +415,9 @@ def test_fargate_service_runs_in_the_private_subnets_without_a_public_ip(fargate
 def test_tasks_start_only_after_the_endpoints_and_the_execution_permissions(stack, request):
     recording: Recording = request.getfixturevalue(stack)
     service = one(recording, SERVICE)
-    needed = {e.urn for e in recording.of_type(VPC_ENDPOINT)} | {one(recording, ROLE_POLICY).urn}
+    needed = {e.urn for e in recording.of_type(VPC_ENDPOINT)} | {
+        one(recording, ROLE_POLICY, "app-execution-policy").urn
+    }
     assert needed <= set(service.dependencies)
 
 
@@ -486,6 +523,17 @@ def test_launch_template_uses_the_ecs_ami_parameter_imdsv2_and_no_public_ip(ec2)
     assert "vpcSecurityGroupIds" not in template.inputs
     assert template.inputs["iamInstanceProfile"] == {"arn": one(ec2, INSTANCE_PROFILE).outputs["arn"]}
     assert template.inputs["instanceType"] == "t3.medium"
+    assert template.inputs["blockDeviceMappings"] == [
+        {
+            "deviceName": "/dev/xvda",
+            "ebs": {
+                "encrypted": "true",
+                "volumeType": "gp3",
+                "volumeSize": 30,
+                "deleteOnTermination": "true",
+            },
+        }
+    ]
 
 
 def test_instances_join_the_cluster_and_carry_the_endpoint_set(ec2):
@@ -509,9 +557,11 @@ def test_container_instances_launch_after_every_endpoint_and_refresh_on_new_temp
     assert group.inputs["launchTemplate"]["id"] == one(ec2, LAUNCH_TEMPLATE).id
     assert group.inputs["instanceRefresh"] == {
         "strategy": "Rolling",
-        "preferences": {"minHealthyPercentage": 50},
+        "preferences": {"minHealthyPercentage": 50, "scaleInProtectedInstances": "Refresh"},
     }
     assert {"key": "AmazonECSManaged", "value": "true", "propagateAtLaunch": True} in group.inputs["tags"]
+    # managed termination protection (ECS.19) needs new instances protected from scale-in
+    assert (group.inputs["protectFromScaleIn"], group.inputs["forceDelete"]) == (True, True)
 
 
 def test_capacity_provider_scales_the_group(ec2):
@@ -519,7 +569,7 @@ def test_capacity_provider_scales_the_group(ec2):
     assert provider.inputs["autoScalingGroupProvider"] == {
         "autoScalingGroupArn": one(ec2, ASG).outputs["arn"],
         "managedScaling": {"status": "ENABLED", "targetCapacity": 100},
-        "managedTerminationProtection": "DISABLED",
+        "managedTerminationProtection": "ENABLED",  # ECS.19
         "managedDraining": "ENABLED",
     }
 
@@ -560,7 +610,7 @@ def planned(recording: Recording) -> list[str]:
 def test_a_public_image_plans_no_ecr_endpoints_and_grants_no_ecr_access():
     recording = run_stack("dev", {"workload": "true", "image": "public.ecr.aws/nginx/nginx:1.27"})
     assert planned(recording) == ["logs"]
-    statements = json.loads(one(recording, ROLE_POLICY).inputs["policy"])["Statement"]
+    statements = json.loads(one(recording, ROLE_POLICY, "app-execution-policy").inputs["policy"])["Statement"]
     assert [s["Sid"] for s in statements] == ["WriteTaskLogs"]
     assert containers(recording)[0]["image"] == "public.ecr.aws/nginx/nginx:1.27"
     assert PREFIX_LIST_INVOKE not in recording.invokes
@@ -573,7 +623,7 @@ def test_another_private_ecr_image_is_pulled_from_its_own_repository():
     image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/api@sha256:" + "a" * 64
     recording = run_stack("dev", {"workload": "true", "image": image})
     assert containers(recording)[0]["image"] == image
-    pull = json.loads(one(recording, ROLE_POLICY).inputs["policy"])["Statement"][0]
+    pull = json.loads(one(recording, ROLE_POLICY, "app-execution-policy").inputs["policy"])["Statement"][0]
     assert pull["Resource"] == "arn:aws:ecr:us-east-1:123456789012:repository/team/api"
     assert planned(recording) == ["ecr.api", "ecr.dkr", "s3", "logs"]
 
@@ -882,3 +932,38 @@ def test_a_bad_workload_stops_the_program_before_any_resource():
         run_stack("dev", {"workload": "true", "cpu": "300"}, preview=True)
     assert "Invalid ecs-privatelink:cpu" in str(failed.value)
     assert failed.value.resources == []
+
+
+# --- secure defaults and their opt-outs ----------------------------------------------------------
+
+
+def test_prod_protects_the_stateful_resources_and_nothing_else(ec2):
+    protected = sorted(r.name for r in ec2.resources if r.protect)
+    assert protected == ["app-logs", "app-repository", "app-secret-DB_PASSWORD", "private-flow-logs"]
+
+
+def test_dev_protects_nothing(fargate):
+    assert [r.name for r in fargate.resources if r.protect] == []
+
+
+def test_the_hardening_opt_outs_reach_the_resources():
+    recording = run_stack(
+        "dev",
+        {
+            "workload": "true",
+            "readonlyRootFilesystem": "false",
+            "containerUser": "",
+            "ecrKeepImages": "0",
+            "ecrKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        },
+        preview=True,
+    )
+    (container,) = containers(recording)
+    assert "readonlyRootFilesystem" not in container and "user" not in container
+    assert not recording.of_type(LIFECYCLE_POLICY)
+    assert one(recording, REPOSITORY).inputs["encryptionConfigurations"] == [
+        {
+            "encryptionType": "KMS",
+            "kmsKey": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        }
+    ]

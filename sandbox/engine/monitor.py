@@ -191,6 +191,7 @@ class ResourceMonitor(resource_pb2_grpc.ResourceMonitorServicer):
             },
             inputs=inputs,
             remote=bool(request.remote),
+            protect=bool(request.protect),
         )
         outputs: dict[str, Any] = dict(inputs)
         if resource.custom:

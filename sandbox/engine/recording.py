@@ -21,6 +21,7 @@ class RecordedResource:
     outputs: dict[str, Any] = field(default_factory=dict)
     # A multi-language component (awsx's, say): its provider plugin builds its children, offline nobody does.
     remote: bool = False
+    protect: bool = False  # the protect option: `pulumi destroy` refuses to delete it
 
 
 # The `up` hook, called once per custom resource: its (id, extra outputs), from moto.

@@ -25,6 +25,8 @@ def _autoscaling_group(ctx: MotoContext, resource: RecordedResource, region: str
             else {"LaunchTemplateName": template["name"]}
         )
         args["LaunchTemplate"] = {**reference, "Version": str(template.get("version") or "$Default")}
+    if "protectFromScaleIn" in inputs:
+        args["NewInstancesProtectedFromScaleIn"] = bool(inputs["protectFromScaleIn"])
     if inputs.get("healthCheckType"):
         args["HealthCheckType"] = inputs["healthCheckType"]
     tags = [

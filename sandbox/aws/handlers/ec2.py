@@ -1,4 +1,5 @@
-"""moto handlers: EC2 (VPCs, subnets, routes, security groups, endpoints, DHCP options, launch templates)."""
+"""moto handlers: EC2 (VPCs, subnets, routes, security groups, endpoints, DHCP options, launch templates,
+flow logs)."""
 
 import hashlib
 import json
@@ -379,6 +380,21 @@ def _launch_template_data(inputs: dict[str, Any]) -> dict[str, Any]:
         interfaces.append(converted)
     if interfaces:
         data["NetworkInterfaces"] = interfaces
+    mappings = []
+    for mapping in inputs.get("blockDeviceMappings") or []:
+        ebs = mapping.get("ebs") or {}
+        converted_ebs: dict[str, Any] = {}
+        for key, wire in (("encrypted", "Encrypted"), ("deleteOnTermination", "DeleteOnTermination")):
+            if key in ebs:
+                converted_ebs[wire] = str(ebs[key]).lower() == "true"  # the provider's strings
+        for key, wire in (("volumeType", "VolumeType"), ("kmsKeyId", "KmsKeyId")):
+            if ebs.get(key):
+                converted_ebs[wire] = ebs[key]
+        if "volumeSize" in ebs:
+            converted_ebs["VolumeSize"] = as_int(ebs["volumeSize"])
+        mappings.append({"DeviceName": mapping["deviceName"], "Ebs": converted_ebs})
+    if mappings:
+        data["BlockDeviceMappings"] = mappings
     metadata = inputs.get("metadataOptions") or {}
     if metadata:
         data["MetadataOptions"] = {
@@ -407,3 +423,26 @@ def _launch_template(ctx: MotoContext, resource: RecordedResource, region: str) 
         "latestVersion": template.get("LatestVersionNumber", 1),
         "defaultVersion": template.get("DefaultVersionNumber", 1),
     }
+
+
+@handles("aws:ec2/flowLog:FlowLog")
+def _flow_log(ctx: MotoContext, resource: RecordedResource, region: str) -> tuple[str, Outputs]:
+    inputs = resource.inputs
+    args: dict[str, Any] = {
+        "ResourceIds": [inputs["vpcId"]],
+        "ResourceType": "VPC",
+        "TrafficType": inputs.get("trafficType", "ALL"),
+        "LogDestinationType": inputs.get("logDestinationType", "cloud-watch-logs"),
+        "LogDestination": inputs["logDestination"],
+    }
+    if inputs.get("iamRoleArn"):
+        args["DeliverLogsPermissionArn"] = inputs["iamRoleArn"]
+    if "maxAggregationInterval" in inputs:
+        args["MaxAggregationInterval"] = as_int(inputs["maxAggregationInterval"])
+    if spec := tag_spec(resource, "vpc-flow-log"):
+        args["TagSpecifications"] = spec
+    created = ctx.ec2(region).create_flow_logs(**args)
+    if created.get("Unsuccessful"):
+        raise ValueError(f"flow log of {inputs['vpcId']} refused: {created['Unsuccessful']}")
+    (flow_log_id,) = created["FlowLogIds"]
+    return flow_log_id, {"arn": aws_arn(region, "ec2", f"vpc-flow-log/{flow_log_id}")}
