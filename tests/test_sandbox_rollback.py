@@ -177,3 +177,10 @@ def test_sigint_during_cli_up_exits_2_and_says_so(aws, monkeypatch):
     assert code == 2
     assert "Interrupted: deleted the " in text
     assert leftovers(REGION) == {}
+
+
+def test_every_type_up_can_create_it_can_also_delete():
+    # A handler without a deleter would leave that resource behind on a rollback or destroy.
+    from sandbox.aws.teardown import deletable
+
+    assert [type_ for type_ in sorted(HANDLERS) if not deletable(type_)] == []

@@ -117,7 +117,7 @@ def test_up_twice_replaces_the_first_deployment_and_destroy_removes_it(moto_serv
 
     assert code == 0, text
     replaced = f"Replacing the deployment of stack dev recorded in {state} (VPC {first}): "
-    assert replaced + "deleted the 22 resource(s) it had, newest first." in text
+    assert replaced + "deleted the 27 resource(s) it had, newest first." in text
     [second] = _our_vpcs(moto_server)
     assert second != first and json.loads(state.read_text())["outputs"]["vpcId"] == second
 
@@ -125,7 +125,7 @@ def test_up_twice_replaces_the_first_deployment_and_destroy_removes_it(moto_serv
 
     assert code == 0
     assert text == (
-        f"Destroyed stack dev in {moto_server}: deleted the 22 resource(s) it had, newest first. "
+        f"Destroyed stack dev in {moto_server}: deleted the 27 resource(s) it had, newest first. "
         f"Removed {state}.\n"
     )
     assert _our_vpcs(moto_server) == [] and not state.exists()

@@ -66,6 +66,7 @@ _DELETERS.update(
         "aws:ec2/vpcEndpoint:VpcEndpoint": _ec2_call("delete_vpc_endpoints", "VpcEndpointIds", as_list=True),
         "aws:ec2/vpcDhcpOptions:VpcDhcpOptions": _ec2_call("delete_dhcp_options", "DhcpOptionsId"),
         "aws:ec2/launchTemplate:LaunchTemplate": _ec2_call("delete_launch_template", "LaunchTemplateId"),
+        "aws:ec2/flowLog:FlowLog": _ec2_call("delete_flow_logs", "FlowLogIds", as_list=True),
     }
 )
 
@@ -93,6 +94,11 @@ def _autoscaling_group(clients: AwsClients, id_: str, region: str) -> None:
 @_deletes("aws:ecr/repository:Repository")
 def _ecr_repository(clients: AwsClients, id_: str, region: str) -> None:
     clients("ecr", region).delete_repository(repositoryName=id_, force=True)
+
+
+@_deletes("aws:ecr/lifecyclePolicy:LifecyclePolicy")
+def _ecr_lifecycle_policy(clients: AwsClients, id_: str, region: str) -> None:
+    clients("ecr", region).delete_lifecycle_policy(repositoryName=id_)
 
 
 @_deletes("aws:ecs/cluster:Cluster")
