@@ -80,9 +80,28 @@ FRAMEWORK = PolicyComplianceFramework(
 BASE_TAGS = ["aws", "ecs", "privatelink"]
 
 
-def _metadata(name: str, tags: Sequence[str]) -> dict[str, Any]:
-    """What every policy publishes for an organisation's console: docs page, framework, tags."""
-    return {"url": f"{DOCS_BASE_URL}/{name}.md", "framework": FRAMEWORK, "tags": [*BASE_TAGS, *tags]}
+def _published(
+    name: str,
+    description: str,
+    level: EnforcementLevel,
+    severity: Severity,
+    remediation: str,
+    config: dict[str, dict[str, Any]] | None,
+    tags: Sequence[str],
+) -> dict[str, Any]:
+    """The arguments every policy class takes alike, with what an organisation's console shows:
+    docs page, framework, tags."""
+    return {
+        "name": name,
+        "description": description,
+        "enforcement_level": level,
+        "config_schema": _schema(config),
+        "severity": severity,
+        "remediation_steps": remediation,
+        "url": f"{DOCS_BASE_URL}/{name}.md",
+        "framework": FRAMEWORK,
+        "tags": [*BASE_TAGS, *tags],
+    }
 
 
 def _remediation(fix: Fix | None, resource_types: Sequence[str]) -> Any:
@@ -151,25 +170,13 @@ def stack_policy(
     if fix is not None:
         return ResourceAndStackPolicy(
             stack_validate=validate,
-            name=name,
-            description=description,
             validate=_nothing_per_resource,
             remediate=_remediation(fix, fix_types),
-            enforcement_level=level,
-            config_schema=_schema(config),
-            severity=severity,
-            remediation_steps=remediation,
-            **_metadata(name, tags),
+            **_published(name, description, level, severity, remediation, config, tags),
         )
     return StackValidationPolicy(
-        name=name,
-        description=description,
         validate=validate,
-        enforcement_level=level,
-        config_schema=_schema(config),
-        severity=severity,
-        remediation_steps=remediation,
-        **_metadata(name, tags),
+        **_published(name, description, level, severity, remediation, config, tags),
     )
 
 
@@ -203,15 +210,9 @@ def resource_policy(
         _deliver(run_resource_check(check, resource_types, args), report_violation)
 
     return ResourceValidationPolicy(
-        name=name,
-        description=description,
         validate=validate,
         remediate=_remediation(fix, resource_types),
-        enforcement_level=level,
-        config_schema=_schema(config),
-        severity=severity,
-        remediation_steps=remediation,
-        **_metadata(name, tags),
+        **_published(name, description, level, severity, remediation, config, tags),
     )
 
 
@@ -262,13 +263,7 @@ def resource_and_stack_policy(
 
     return ResourceAndStackPolicy(
         stack_validate=validate_stack,
-        name=name,
-        description=description,
         validate=validate_resource,
         remediate=_remediation(fix, resource_types),
-        enforcement_level=level,
-        config_schema=_schema(config),
-        severity=severity,
-        remediation_steps=remediation,
-        **_metadata(name, tags),
+        **_published(name, description, level, severity, remediation, config, tags),
     )

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from ..engine.invokes.ec2 import provider_routes, vpc_attribute
 from ..engine.program import RecordedResource
 from .clients import AwsClients
 
@@ -31,19 +32,6 @@ ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 
 # Endpoints in these states no longer serve the VPC.
 _GONE_STATES = {"deleting", "deleted", "rejected", "failed", "expired"}
-# A route's target in the API and in pulumi-aws's RouteTable ``routes``.
-_ROUTE_TARGETS = {
-    "GatewayId": "gatewayId",
-    "NatGatewayId": "natGatewayId",
-    "TransitGatewayId": "transitGatewayId",
-    "VpcPeeringConnectionId": "vpcPeeringConnectionId",
-    "NetworkInterfaceId": "networkInterfaceId",
-    "InstanceId": "instanceId",
-    "EgressOnlyInternetGatewayId": "egressOnlyGatewayId",
-    "LocalGatewayId": "localGatewayId",
-    "CarrierGatewayId": "carrierGatewayId",
-    "CoreNetworkArn": "coreNetworkArn",
-}
 
 
 class VpcNotFoundError(LookupError):
@@ -76,30 +64,6 @@ class _Builder:
                 outputs=outputs,
             )
         )
-
-
-def _attribute(ec2: Any, vpc_id: str, name: str) -> bool:
-    key = name[0].upper() + name[1:]
-    return bool(ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute=name)[key]["Value"])
-
-
-def _routes(table: dict[str, Any]) -> list[dict[str, Any]]:
-    """The routes as pulumi-aws lists them: no ``local`` route, no prefix-list (gateway endpoint) one."""
-    routes = []
-    for route in table.get("Routes", []):
-        if route.get("GatewayId") == "local" or route.get("DestinationPrefixListId"):
-            continue
-        entry: dict[str, Any] = {
-            "cidrBlock": route.get("DestinationCidrBlock", ""),
-            "ipv6CidrBlock": route.get("DestinationIpv6CidrBlock", ""),
-        }
-        for api_key, pulumi_key in _ROUTE_TARGETS.items():
-            entry[pulumi_key] = route.get(api_key, "")
-        # A Gateway Load Balancer endpoint is a gateway id "vpce-..." in the API, vpcEndpointId in Pulumi.
-        if str(entry["gatewayId"]).startswith("vpce-"):
-            entry["vpcEndpointId"], entry["gatewayId"] = entry["gatewayId"], ""
-        routes.append(entry)
-    return routes
 
 
 def _ingress(group: dict[str, Any]) -> list[dict[str, Any]]:
@@ -180,8 +144,8 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
         vpc_id,
         {
             "cidrBlock": vpc.get("CidrBlock", ""),
-            "enableDnsSupport": _attribute(ec2, vpc_id, "enableDnsSupport"),
-            "enableDnsHostnames": _attribute(ec2, vpc_id, "enableDnsHostnames"),
+            "enableDnsSupport": vpc_attribute(ec2, vpc_id, "enableDnsSupport"),
+            "enableDnsHostnames": vpc_attribute(ec2, vpc_id, "enableDnsHostnames"),
             "dhcpOptionsId": options_id,
             "mainRouteTableId": main_table,
             "instanceTenancy": vpc.get("InstanceTenancy", "default"),
@@ -211,7 +175,7 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
 
     for table in tables:
         table_id = table["RouteTableId"]
-        out.add(ROUTE_TABLE, table_id, {"vpcId": vpc_id, "routes": _routes(table)})
+        out.add(ROUTE_TABLE, table_id, {"vpcId": vpc_id, "routes": provider_routes(table)})
         for association in table.get("Associations", []):
             if association.get("Main"):
                 out.add(

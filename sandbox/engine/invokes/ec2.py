@@ -126,7 +126,7 @@ def _vpc_attributes(vpc: Mapping[str, Any]) -> dict[str, list[str]]:
     }
 
 
-def _vpc_attribute(ec2: Any, vpc_id: str, name: str) -> bool:
+def vpc_attribute(ec2: Any, vpc_id: str, name: str) -> bool:
     key = name[0].upper() + name[1:]
     return bool(ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute=name)[key]["Value"])
 
@@ -169,8 +169,8 @@ def get_vpc(request: Request) -> dict[str, Any]:
         ],
         "default": bool(vpc.get("IsDefault")),
         "dhcpOptionsId": vpc.get("DhcpOptionsId", ""),
-        "enableDnsHostnames": _vpc_attribute(ec2, vpc_id, "enableDnsHostnames"),
-        "enableDnsSupport": _vpc_attribute(ec2, vpc_id, "enableDnsSupport"),
+        "enableDnsHostnames": vpc_attribute(ec2, vpc_id, "enableDnsHostnames"),
+        "enableDnsSupport": vpc_attribute(ec2, vpc_id, "enableDnsSupport"),
         "enableNetworkAddressUsageMetrics": False,  # moto does not keep it; AWS's default
         "filters": args.get("filters"),
         "id": vpc_id,
@@ -372,7 +372,7 @@ _ROUTE_TARGETS = {
 }
 
 
-def _routes(table: Mapping[str, Any]) -> list[dict[str, Any]]:
+def provider_routes(table: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The routes as the provider lists them: no local route, no propagated or endpoint routes."""
     routes = []
     for route in table.get("Routes") or ():
@@ -427,7 +427,7 @@ def get_route_table(request: Request) -> dict[str, Any]:
         "ownerId": owner,
         "region": request.region,
         "routeTableId": table["RouteTableId"],
-        "routes": _routes(table),
+        "routes": provider_routes(table),
         "subnetId": args.get("subnetId") or "",
         "tags": _tags(table),
         "vpcId": table["VpcId"],
