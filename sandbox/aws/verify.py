@@ -20,7 +20,14 @@ from typing import Any, TextIO
 
 from awsfacts import ECS_TRIO, MIN_ECS_AGENT_VERSION, service_name
 
-from ..analyzer import AnalyzerInfo, Diagnostic, PolicyPackProcess, reconcile_policy_config, run_analysis
+from ..analyzer import (
+    AnalyzerInfo,
+    Diagnostic,
+    PolicyPackProcess,
+    StackContext,
+    reconcile_policy_config,
+    run_analysis,
+)
 from ..engine.program import RecordedResource, Recording
 from ..stackconfig import StackFiles
 from .clients import AwsClients
@@ -260,8 +267,7 @@ def analyze_resources(
         policy_config = policy_config_for(info, settings, user_config)
         diagnostics = run_analysis(client, recording, policy_config=policy_config, dry_run=False)
     levels = {name: level for name, (level, _) in reconcile_policy_config(info, policy_config).items()}
-    stack_urn = f"urn:pulumi:{stack}::{project}::pulumi:pulumi:Stack::{project}-{stack}"
-    return pack_checks(info, levels, diagnostics, stack_urn)
+    return pack_checks(info, levels, diagnostics, StackContext(project, stack, config).stack_urn)
 
 
 def promise_checks(vpc_id: str, resources: list[RecordedResource], promise: StackPromise) -> list[Check]:
