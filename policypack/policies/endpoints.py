@@ -42,6 +42,19 @@ def check_endpoint_same_region(resource: Resource, settings: Settings, report: R
     service, region = endpoint.service, endpoint.region
     if service is None or not isinstance(region, str):
         return  # not an AWS service name (e.g. a partner service), or no Region anywhere
+    service_region = resource.get("serviceRegion")
+    if is_unknown(service_region):
+        report.cannot_check(f"The serviceRegion of VPC endpoint {resource.label} is not known yet (C3).")
+        return
+    if isinstance(service_region, str) and service_region:
+        # A cross-Region endpoint (PrivateLink for AWS services in another Region): the name follows it.
+        if service.region != service_region:
+            report.violation(
+                f"Name the service of VPC endpoint {resource.label} for its serviceRegion {service_region} "
+                f"(C3): {endpoint.service_name} belongs to {service.region}.",
+                resource,
+            )
+        return
     if service.region != region:
         replacement = _expected_name(service.key, region) or f"{service.prefix}.{region}.{service.key}"
         report.violation(

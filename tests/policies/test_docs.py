@@ -55,4 +55,4 @@ def test_the_pack_version_is_the_changelogs_latest():
     version = re.search(r"^version: (\S+)$", (PACK / "PulumiPolicy.yaml").read_text(), re.MULTILINE)
     latest = re.search(r"^## (\S+)$", (PACK / "CHANGELOG.md").read_text(), re.MULTILINE)
     assert version is not None and latest is not None
-    assert version[1] == latest[1] == "0.2.0"
+    assert version[1] == latest[1] == "0.2.1"

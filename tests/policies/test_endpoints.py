@@ -561,3 +561,27 @@ def test_private_dns_from_a_separate_resource_counts_for_duplicates():
     builder.endpoint(vpc, "logs")
     _separate_private_dns(builder, _without_private_dns(builder, vpc, "logs"), True)
     assert len(run("no-duplicate-private-dns-endpoints", builder).messages) == 1
+
+
+def test_a_cross_region_endpoint_named_for_its_service_region_passes():
+    # PrivateLink reaches ECS, ECR, S3 and KMS in another Region when serviceRegion says which.
+    builder, vpc = _stack("eu-west-1")
+    builder.endpoint(vpc, "ecr.dkr", service_region="us-east-1", name="ecr-dkr-us", serviceRegion="us-east-1")
+    assert run("endpoint-same-region", builder).messages == []
+
+
+def test_a_cross_region_endpoint_named_for_another_region_fails():
+    builder, vpc = _stack("eu-west-1")
+    builder.endpoint(vpc, "ecs", service_region="eu-west-1", name="ecs-us", serviceRegion="us-east-1")
+    assert run("endpoint-same-region", builder).messages == [
+        "Name the service of VPC endpoint 'ecs-us' for its serviceRegion us-east-1 (C3): "
+        "com.amazonaws.eu-west-1.ecs belongs to eu-west-1."
+    ]
+
+
+def test_an_unknown_service_region_is_a_note():
+    builder, vpc = _stack("eu-west-1")
+    builder.endpoint(vpc, "ecs", service_region="us-east-1", name="ecs-us", serviceRegion=UNKNOWN)
+    outcome = run("endpoint-same-region", builder)
+    assert outcome.messages == []
+    assert outcome.notes == ["The serviceRegion of VPC endpoint 'ecs-us' is not known yet (C3)."]
