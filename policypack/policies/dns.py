@@ -18,7 +18,7 @@ from .model import (
     Stack,
 )
 from .props import as_bool, as_list, as_str, is_unknown, strings
-from .settings import Settings
+from .settings import FORWARDING_DNS_SERVERS_SCHEMA, Settings
 from .topology import Endpoint, covers, endpoints, vpc_of
 
 
@@ -105,13 +105,16 @@ def check_vpc_dhcp_amazon_dns(stack: Stack, settings: Settings, report: Report) 
                 continue
             if not servers or any(_can_forward_to_amazon_dns(server, vpc) for server in servers):
                 continue
+            if any(server in settings.forwarding_dns_servers for server in servers):
+                continue  # declared to forward to an inbound Resolver endpoint another stack made
             if _has_inbound_resolver(stack, vpc):
                 continue  # custom servers can forward AWS names to the inbound Resolver endpoint
             report.violation(
                 f"Add AmazonProvidedDNS to DHCP options {options.label} of VPC {vpc.label}, or create an "
                 "inbound Route 53 Resolver endpoint in the VPC and forward the AWS service domains from "
                 f"{', '.join(servers)} to it (C4): VPC endpoints resolve privately only through "
-                "Amazon-provided DNS.",
+                "Amazon-provided DNS. If another stack made that endpoint, list the servers in this "
+                "policy's forwardingDnsServers.",
                 options,
             )
 
@@ -137,6 +140,7 @@ POLICIES = [
         severity=Severity.HIGH,
         remediation="Use domainNameServers=['AmazonProvidedDNS'], or add an inbound Route 53 Resolver "
         "endpoint and conditional forwarding on your DNS servers.",
+        config=FORWARDING_DNS_SERVERS_SCHEMA,
         tags=["dns"],
     ),
 ]

@@ -58,6 +58,19 @@ TRANSIT_GATEWAY_EGRESS_SCHEMA: dict[str, dict[str, Any]] = {
 }
 
 
+FORWARDING_DNS_SERVERS_SCHEMA: dict[str, dict[str, Any]] = {
+    "forwardingDnsServers": {
+        "type": "array",
+        "items": {"type": "string", "maxLength": 64},
+        "maxItems": 64,
+        "default": [],
+        "description": "DNS servers outside the VPC (on-premises or a shared-services VPC) known to forward "
+        "the AWS service domains to an inbound Route 53 Resolver endpoint in the VPC that another stack "
+        "creates.",
+    }
+}
+
+
 def assume_schema(key: str, what: str) -> dict[str, dict[str, Any]]:
     return {
         key: {
@@ -79,6 +92,7 @@ class Settings:
     assume_awslogs: bool = False
     assume_service_connect: bool = False
     transit_gateway_egress: str = "unknown"  # one of TRANSIT_EGRESS
+    forwarding_dns_servers: frozenset[str] = frozenset()
 
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)")
@@ -126,7 +140,15 @@ def read_settings(config: Mapping[str, Any] | None) -> Settings:
         assume_awslogs=_flag(config, "assumeAwslogs"),
         assume_service_connect=_flag(config, "assumeServiceConnect"),
         transit_gateway_egress=_choice(config, "transitGatewayEgress", TRANSIT_EGRESS),
+        forwarding_dns_servers=_strings(config, "forwardingDnsServers"),
     )
+
+
+def _strings(config: Mapping[str, Any], key: str) -> frozenset[str]:
+    value = config_value(config, key)
+    if not isinstance(value, list):
+        return frozenset()
+    return frozenset(item.strip() for item in value if isinstance(item, str))
 
 
 def _choice(config: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> str:

@@ -81,9 +81,23 @@ def test_custom_dns_servers_without_resolver_forwarding_fail():
     assert outcome.messages == [
         "Add AmazonProvidedDNS to DHCP options 'dev-dhcp' of VPC 'dev-vpc', or create an inbound Route 53 "
         "Resolver endpoint in the VPC and forward the AWS service domains from 192.168.1.53, 192.168.2.53 "
-        "to it (C4): VPC endpoints resolve privately only through Amazon-provided DNS."
+        "to it (C4): VPC endpoints resolve privately only through Amazon-provided DNS. If another stack "
+        "made that endpoint, list the servers in this policy's forwardingDnsServers."
     ]
     assert outcome.urns == [options.urn]
+
+
+def test_servers_declared_to_forward_to_a_resolver_of_another_stack_pass():
+    # A landing zone: DHCP points at the corporate DNS, which forwards the AWS domains to an inbound
+    # Resolver endpoint the DNS team's stack created in this VPC; the pack cannot see that stack.
+    builder = StackBuilder()
+    vpc = builder.vpc()
+    builder.endpoint(vpc, "ecs")
+    _dhcp(builder, vpc, ["192.168.1.53", "192.168.2.53"])
+    declared = {"forwardingDnsServers": ["192.168.2.53"]}
+    assert run("vpc-dhcp-amazon-dns", builder, declared).messages == []
+    other = {"forwardingDnsServers": ["192.168.9.53"]}
+    assert len(run("vpc-dhcp-amazon-dns", builder, other).messages) == 1
 
 
 def test_custom_dns_servers_with_an_inbound_resolver_endpoint_in_the_vpc_pass():
