@@ -101,6 +101,18 @@ CASES: list[Case] = [
     # Endpoints that are not for this VPC's ECS tasks, or not AWS services.
     Case("hub_spoke_central_endpoints", advisory(*OPEN)),
     Case("partner_privatelink_port_80", CLEAN),
+    # DHCP options naming DNS servers outside the VPC: a mistake unless they forward to a Resolver endpoint.
+    Case(
+        "dhcp_external_dns_servers",
+        mandatory("vpc-dhcp-amazon-dns", advisory=OPEN),
+        flagged=frozenset({"nhs-dhcp-options"}),
+    ),
+    Case(
+        "dhcp_external_dns_servers",
+        advisory(*OPEN),
+        policy_config={"vpc-dhcp-amazon-dns": {"forwardingDnsServers": ["155.231.231.1", "155.231.231.2"]}},
+        id="dhcp_external_dns_servers_declared_forwarding",
+    ),
     # An S3 gateway endpoint on no route table serves nothing.
     Case("nat_vpc_s3_gateway_no_route_tables", advisory("s3-gateway-route-tables", *OPEN)),
     Case("existing_vpc_s3_gateway_no_route_tables", advisory("s3-gateway-route-tables", *OPEN)),
