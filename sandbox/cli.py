@@ -486,7 +486,8 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     # Against moto any credentials do; against AWS the default chain is used.
     moto = target.endpoint_url is not None
     clients = AwsClients(target.region, endpoint_url=target.endpoint_url, moto=moto)
-    clients.check_answers()
+    if moto:  # AWS itself needs no such check, and a host without an STS route could not make it
+        clients.check_answers()
     try:
         with aws_errors(clients):
             report = verify_vpc(
