@@ -427,8 +427,10 @@ def _state_resources(state: dict[str, Any], path: Path) -> list[Any]:
     from .aws.teardown import as_deployed
 
     items = state.get("resources") or []
+    if not isinstance(items, list):
+        raise UsageError(f"the state file {path}: resources is {shown(items)}, not a list; run `up` again")
     keys = ("urn", "type", "id", "region")
-    for index, item in enumerate(items if isinstance(items, list) else [items]):
+    for index, item in enumerate(items):
         if not isinstance(item, dict) or not all(isinstance(item.get(key), str) for key in keys):
             raise UsageError(
                 f"the state file {path}: resources[{index}] is {shown(item)}; "

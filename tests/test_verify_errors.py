@@ -249,6 +249,12 @@ CASES = {
             "string urn, type, id, region; run `up` again"
         ),
     ),
+    "destroy state file resources not a list": Case(
+        lambda r: ["destroy", "--state-file", r.saved("p.json", resources={"urn": "u"})],
+        lambda r: (
+            f"the state file {r.tmp / 'p.json'}: resources is {{'urn': 'u'}}, not a list; run `up` again"
+        ),
+    ),
     "destroy state file without endpointUrl": Case(
         lambda r: ["destroy", "--state-file", r.saved("o.json", endpointUrl=None)],
         lambda r: (
