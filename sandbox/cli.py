@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import importlib
 import json
+import re
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -19,6 +20,7 @@ from typing import Any, TextIO
 
 from .analyzer import PolicyConfigError, PolicyPackStartError, apply_remediations
 from .engine.program import ProgramError, Recording
+from .messages import UserFixableError, shown
 from .preview import PreviewResult, load_policy_config, preview_stack
 from .report import (
     diagnostics_json,
@@ -43,6 +45,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = ".sandbox"
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 MOTO_CONFIG: Any = {"iam": {"load_aws_managed_policies": True}}
+# vpc- and 8 (before 2016) or 17 lowercase hex digits, as EC2 and moto name them.
+_VPC_ID = re.compile(r"vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?")
 
 
 class UsageError(Exception):
@@ -214,7 +218,12 @@ def _moto(endpoint_url: str | None) -> AbstractContextManager[Any]:
 
 
 def cmd_up(args: argparse.Namespace, out: TextIO) -> int:
+    from .aws.clients import checked_endpoint_url, checked_region
+
     stack = load_stack_config(args.program, args.stack)
+    if args.endpoint_url:
+        checked_endpoint_url(args.endpoint_url)
+        checked_region(stack.region, f"aws:region in Pulumi.{stack.stack}.yaml")
     # One embedded AWS for the whole run: the preview's lookups see what the deploy will use.
     with _moto(args.endpoint_url):
         return _up(args, stack, out)
@@ -232,6 +241,8 @@ def _up(args: argparse.Namespace, stack: StackFiles, out: TextIO) -> int:
     from .aws.verify import print_verify, settings_from_stack, stack_promise, verify_vpc
 
     clients = AwsClients(stack.region, endpoint_url=args.endpoint_url, moto=True)
+    if args.endpoint_url:  # before the preview reads it and the deploy writes to it
+        clients.check_answers()
     result = _run_preview(args, stack, aws=lambda region: clients)
     summary: dict[str, Any] = {
         "preview": _preview_json(result, _pack_path(args)),
@@ -356,21 +367,27 @@ def destroy_arguments(command: argparse.ArgumentParser) -> None:
 
 def cmd_destroy(args: argparse.Namespace, out: TextIO) -> int:
     """Delete the deployment recorded in the state file, newest resource first, then the file."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from .aws.clients import AwsClients
-    from .aws.teardown import as_deployed, delete_deployed
+    from .aws.clients import AwsClients, aws_errors, checked_endpoint_url, checked_region
+    from .aws.teardown import delete_deployed
 
     path = _state_path(args)
     if not path.is_file():
         raise UsageError(f"no deployment of stack {args.stack} is recorded ({path} does not exist)")
     state = _read_state(path)
-    endpoint_url = args.endpoint_url or state.get("endpointUrl")
-    clients = AwsClients(str(state.get("region") or "us-east-1"), endpoint_url=endpoint_url, moto=True)
-    try:
-        teardown = delete_deployed(clients, as_deployed(state.get("resources") or []))
-    except (BotoCoreError, ClientError) as error:
-        raise UsageError(f"cannot reach {endpoint_url}: {error}") from None
+    resources = _state_resources(state, path)
+    if args.endpoint_url:
+        endpoint_url = checked_endpoint_url(args.endpoint_url)
+    elif isinstance(state.get("endpointUrl"), str):
+        endpoint_url = checked_endpoint_url(state["endpointUrl"], f"the state file {path}: endpointUrl")
+    else:
+        raise UsageError(
+            f"the state file {path} records no endpointUrl; give --endpoint-url of its moto_server"
+        )
+    region = checked_region(str(state.get("region") or "us-east-1"), f"the state file {path}: region")
+    clients = AwsClients(region, endpoint_url=endpoint_url, moto=True)
+    clients.check_answers()
+    with aws_errors(clients):
+        teardown = delete_deployed(clients, resources)
     if teardown.failures:
         out.write(f"Destroy of stack {args.stack} incomplete: {_rollback_text(teardown, 'it had')}\n")
         return EXIT_ERROR
@@ -394,15 +411,50 @@ def _read_state(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise UsageError(f"cannot read the state file {path}: {error.strerror}") from None
     except json.JSONDecodeError as error:
-        raise UsageError(f"the state file {path} is not valid JSON: {error}") from None
-    if not isinstance(state, dict) or not isinstance(state.get("outputs"), dict):
+        raise UsageError(f"the state file {path} is not valid JSON: {error}; run `up` again") from None
+    if not isinstance(state, dict):
+        kind = type(state).__name__
+        raise UsageError(
+            f"the state file {path} holds a JSON {kind}, not the object `up` writes; run `up` again"
+        )
+    if not isinstance(state.get("outputs"), dict):
         raise UsageError(f"the state file {path} holds no stack outputs; run `up` again")
     return state
 
 
+def _state_resources(state: dict[str, Any], path: Path) -> list[Any]:
+    """The resources a state file records, each with the keys destroy needs."""
+    from .aws.teardown import as_deployed
+
+    items = state.get("resources") or []
+    if not isinstance(items, list):
+        raise UsageError(f"the state file {path}: resources is {shown(items)}, not a list; run `up` again")
+    keys = ("urn", "type", "id", "region")
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not all(isinstance(item.get(key), str) for key in keys):
+            raise UsageError(
+                f"the state file {path}: resources[{index}] is {shown(item)}; "
+                f"each resource needs string {', '.join(keys)}; run `up` again"
+            )
+    return as_deployed(items)
+
+
+def _checked_vpc_id(vpc_id: str, source: str) -> str:
+    if not _VPC_ID.fullmatch(vpc_id):
+        raise UsageError(
+            f"{source} {shown(vpc_id)} is not a VPC id: allowed vpc- and 8 or 17 hex digits, "
+            "e.g. vpc-0123456789abcdef0"
+        )
+    return vpc_id
+
+
 def _verify_target(args: argparse.Namespace, stack: StackFiles) -> VerifyTarget:
     """The VPC, Region and endpoint URL from the flags, else from the state ``up`` saved."""
+    from .aws.clients import checked_endpoint_url, checked_region
+
     region, endpoint_url, vpc_id = args.region, args.endpoint_url, args.vpc_id
+    region_source = "--region" if region else f"aws:region in Pulumi.{stack.stack}.yaml"
+    endpoint_source = "--endpoint-url"
     state = None
     if vpc_id is None:
         path = _state_path(args)
@@ -412,15 +464,21 @@ def _verify_target(args: argparse.Namespace, stack: StackFiles) -> VerifyTarget:
         vpc_id = state["outputs"].get("vpcId")
         if not isinstance(vpc_id, str):
             raise UsageError(f"the state file {path} has no vpcId output; give --vpc-id")
-        region = region or state.get("region")
-        endpoint_url = endpoint_url or state.get("endpointUrl")
-    return VerifyTarget(vpc_id, region or stack.region, endpoint_url, state)
+        vpc_id = _checked_vpc_id(vpc_id, f"the state file {path}: outputs.vpcId")
+        if not region and state.get("region"):
+            region, region_source = str(state["region"]), f"the state file {path}: region"
+        if not endpoint_url and state.get("endpointUrl"):
+            endpoint_url, endpoint_source = str(state["endpointUrl"]), f"the state file {path}: endpointUrl"
+    else:
+        vpc_id = _checked_vpc_id(vpc_id, "--vpc-id")
+    region = checked_region(region or stack.region, region_source)
+    if endpoint_url is not None:
+        checked_endpoint_url(endpoint_url, endpoint_source)
+    return VerifyTarget(vpc_id, region, endpoint_url, state)
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from .aws.clients import AwsClients
+    from .aws.clients import AwsClients, aws_errors
     from .aws.discover import VpcNotFoundError
     from .aws.verify import print_verify, settings_from_stack, stack_promise, verify_vpc
 
@@ -430,26 +488,27 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     # Against moto any credentials do; against AWS the default chain is used.
     moto = target.endpoint_url is not None
     clients = AwsClients(target.region, endpoint_url=target.endpoint_url, moto=moto)
+    if moto:  # AWS itself needs no such check, and a host without an STS route could not make it
+        clients.check_answers()
     try:
-        report = verify_vpc(
-            clients,
-            target.vpc_id,
-            pack_dir=_pack_dir(args),
-            project=stack.project,
-            stack=stack.stack,
-            settings=settings_from_stack(stack),
-            user_config=user_config,
-            promise=(
-                stack_promise(target.state["outputs"], target.state.get("endpointPolicies") or {})
-                if target.state
-                else None
-            ),
-            fix=args.fix,
-        )
+        with aws_errors(clients):
+            report = verify_vpc(
+                clients,
+                target.vpc_id,
+                pack_dir=_pack_dir(args),
+                project=stack.project,
+                stack=stack.stack,
+                settings=settings_from_stack(stack),
+                user_config=user_config,
+                promise=(
+                    stack_promise(target.state["outputs"], target.state.get("endpointPolicies") or {})
+                    if target.state
+                    else None
+                ),
+                fix=args.fix,
+            )
     except VpcNotFoundError as error:
         raise UsageError(str(error)) from None
-    except (BotoCoreError, ClientError) as error:  # no credentials, no permission, unreachable endpoint
-        raise UsageError(f"cannot read {target.vpc_id} in {target.region}: {error}") from None
     if args.json:
         json.dump(report.to_json(), out, indent=2)
         out.write("\n")
@@ -518,6 +577,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         return int(args.run(args, out))
     except (
         UsageError,
+        UserFixableError,
         StackConfigError,
         PolicyConfigError,
         PolicyPackStartError,
