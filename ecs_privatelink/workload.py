@@ -133,6 +133,11 @@ CONFIG_KEYS: dict[str, str] = {
 }
 
 
+_INTEGER_FIELDS = frozenset(
+    field for field, hint in EcsWorkloadArgs.__annotations__.items() if hint == NotRequired[int]
+)
+
+
 @dataclass(frozen=True)
 class WorkloadSettings:
     """EcsWorkloadArgs' plain fields, validated."""
@@ -149,6 +154,9 @@ def workload_settings(args: EcsWorkloadArgs, default_region: str | None) -> Work
     raw: dict[str, object] = {**WORKLOAD_DEFAULTS, **HARDENING_DEFAULTS}
     for field, value in args.items():
         if field in CONFIG_KEYS:
+            # Numbers cross the wire as floats, and the SDK (3.272.0) hands them on so: whole ones are ints.
+            if field in _INTEGER_FIELDS and isinstance(value, float) and value.is_integer():
+                value = int(value)
             raw[CONFIG_KEYS[field]] = value
     region, partition = _region(args.get("region") or default_region)
     launch_type = _launch_type(args.get("launch_type", LaunchType.FARGATE.value))
