@@ -448,6 +448,7 @@ class EcsWorkload(pulumi.ComponentResource):
                 security_groups=[args["endpoint_security_group_id"]],
             )
         ]
+        # Ids not known yet: the endpoints it needs stand in for them (checked once they resolve).
         if "s3" in (endpoint_ids if isinstance(endpoint_ids, Mapping) else needed):
             # ECR image layers come from S3 through the gateway endpoint, addressed by its prefix list.
             s3 = aws.ec2.get_prefix_list_output(
