@@ -10,6 +10,8 @@ __version__ = "0.1.0"
 # The components, importable from the package; loaded on first use, so the pure modules (planner,
 # pricing, config checks) do not pay for importing pulumi_aws.
 _EXPORTS = {
+    "EcsWorkload": "workload",
+    "EcsWorkloadArgs": "workload",
     "EndpointArgsError": "endpoints",
     "EndpointPlacementError": "endpoints",
     "PrivateLinkEndpoints": "endpoints",
@@ -20,6 +22,8 @@ _EXPORTS = {
     "PrivateEcsVpcArgs": "private_vpc",
 }
 __all__ = [
+    "EcsWorkload",
+    "EcsWorkloadArgs",
     "EndpointArgsError",
     "EndpointPlacementError",
     "PrivateEcsVpc",
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
     )
     from .network import PrivateNetwork, PrivateNetworkArgs
     from .private_vpc import PrivateEcsVpc, PrivateEcsVpcArgs
+    from .workload import EcsWorkload, EcsWorkloadArgs
 
 
 def __getattr__(name: str) -> Any:

@@ -13,7 +13,7 @@ from .config import NAMESPACE, StackConfig, ignored_flags
 from .endpoints import PrivateLinkEndpoints, PrivateLinkEndpointsArgs
 from .network import PrivateNetwork, PrivateNetworkArgs
 from .planner import EndpointSpec, endpoint_set_digest
-from .workload import EcsWorkload, EcsWorkloadArgs
+from .workload import EcsWorkload, ecs_workload_args
 
 
 @dataclass
@@ -103,19 +103,18 @@ def build_environment(
             raise ValueError("the workload needs the caller's account id (see needs_caller_account)")
         workload = EcsWorkload(
             f"{prefix}app",
-            EcsWorkloadArgs(
-                config=workload_config,
+            ecs_workload_args(
+                workload_config,
+                config.hardening,
                 launch_type=config.launch_type,
                 region=config.region,
-                partition=config.partition,
                 account_id=caller_account,
                 family=family,
                 vpc_id=vpc_id,
                 subnet_ids=subnet_ids,
                 endpoint_security_group_id=endpoints.security_group_id,
-                endpoints=endpoints.endpoints,
+                endpoint_ids={key: endpoint.id for key, endpoint in endpoints.endpoints.items()},
                 endpoint_set_digest=endpoint_set_digest(plan),
-                hardening=config.hardening,
             ),
         )
     return PrivateEcsEnvironment(plan, network, endpoints, workload, vpc_id, subnet_ids, route_table_ids)

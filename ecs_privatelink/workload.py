@@ -5,11 +5,13 @@ definition, the service with its security group, optional Service Connect, and f
 the container instances (``Ec2Capacity``).
 """
 
+import functools
 import json
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NotRequired, Required, TypedDict, cast
 
 import pulumi
 import pulumi_aws as aws
@@ -17,9 +19,16 @@ import pulumi_aws as aws
 from awsfacts import HTTPS_PORT, LaunchType, private_ecr_registry, required_endpoints, service_name
 
 from .capacity import Ec2Capacity, Ec2CapacityArgs
-from .hardening import DEFAULT_HARDENING, Hardening
+from .config import _bool, _launch_type, _region
+from .hardening import HARDENING_DEFAULTS, Hardening, parse_hardening
 from .taskiam import execution_role_policy, trust_policy
-from .workload_config import WorkloadConfig, secret_base_arn
+from .workload_config import (
+    WORKLOAD_DEFAULTS,
+    WorkloadConfig,
+    check_size_limits,
+    parse_workload_config,
+    secret_base_arn,
+)
 
 CONTAINER_NAME = "app"
 PORT_NAME = "app"  # names the port mapping that Service Connect publishes
@@ -30,21 +39,183 @@ class WorkloadPlanError(pulumi.RunError):
     """The endpoint plan lacks an endpoint the workload's configuration needs."""
 
 
-@dataclass
-class EcsWorkloadArgs:
-    # Plain values decide which resources exist; Inputs wire them to the network and the endpoints.
+class EcsWorkloadArgsError(pulumi.RunError):
+    """Arguments of EcsWorkload that cannot make a working service."""
+
+
+class EcsWorkloadArgs(TypedDict, total=False):
+    """What the service runs and where. Plain fields decide which resources exist; they take the stack
+    configuration's defaults and are checked as it is. Inputs wire the service to the network."""
+
+    account_id: Required[str]
+    """The AWS account the service runs in: its ECR registry and the roles' trust policies name it."""
+    family: Required[str]
+    """Base of the AWS names: cluster, ECR repository, log group /ecs/<family>, task family, service."""
+    vpc_id: Required[pulumi.Input[str]]
+    """The VPC of the subnets, for the service's security group."""
+    subnet_ids: Required[pulumi.Input[list[pulumi.Input[str]]]]
+    """Private subnets the tasks (and with EC2 the container instances) run in."""
+    endpoint_security_group_id: Required[pulumi.Input[str]]
+    """The VPC endpoints' security group: the tasks' only HTTPS egress besides S3."""
+    endpoint_ids: Required[pulumi.Input[dict[str, pulumi.Input[str]]]]
+    """VPC endpoint id by service short name (PrivateLinkEndpoints' endpointIds); it must hold the
+    endpoints the workload needs, and the service starts only after they exist."""
+    endpoint_set_digest: NotRequired[str]
+    """Fingerprint of the endpoint set (EC2): a new value replaces the container instances (C10)."""
+    region: NotRequired[str]
+    """The Region; defaults to the AWS provider's (aws:region)."""
+    launch_type: NotRequired[str]
+    """ECS launch type, FARGATE (default) or EC2 (container instances in an Auto Scaling group)."""
+    image: NotRequired[str]
+    """Container image; empty (default): the workload's own ECR repository at image_tag."""
+    image_tag: NotRequired[str]
+    """Tag of the image in the workload's own ECR repository (default v1)."""
+    cpu: NotRequired[int]
+    """Task CPU units (default 256); Fargate allows only its task sizes."""
+    memory: NotRequired[int]
+    """Task memory in MiB (default 512); Fargate allows only its task sizes."""
+    desired_count: NotRequired[int]
+    """Number of tasks the service keeps running (default 2)."""
+    container_port: NotRequired[int]
+    """Port the container listens on (default 8080)."""
+    secrets: NotRequired[dict[str, str]]
+    """Environment variable name -> Secrets Manager secret ARN; an empty ARN: the stack creates the
+    secret empty, named <family>/<name>."""
+    secrets_kms_key_arn: NotRequired[str]
+    """KMS key of the secrets (created ones are encrypted with it); empty: AWS managed key."""
+    log_retention_days: NotRequired[int]
+    """Days CloudWatch Logs keeps the containers' logs (default 30)."""
+    log_kms_key_arn: NotRequired[str]
+    """KMS key of the log group; empty: CloudWatch Logs' own encryption."""
+    service_connect: NotRequired[bool]
+    """Publish the service with ECS Service Connect (default false); needs the ecs-agent endpoint."""
+    service_connect_namespace: NotRequired[str]
+    """Cloud Map HTTP namespace of Service Connect (default internal)."""
+    instance_type: NotRequired[str]
+    """EC2 instance type of the container instances (EC2 launch type; default t3.medium)."""
+    min_size: NotRequired[int]
+    """Fewest container instances (EC2 launch type; default 1)."""
+    max_size: NotRequired[int]
+    """Most container instances (EC2 launch type; default 3)."""
+    readonly_root_filesystem: NotRequired[bool]
+    """Containers get a read-only root filesystem (default true, Security Hub ECS.5)."""
+    container_user: NotRequired[str]
+    """User the container runs as (default 1000; never root); empty: the image's own USER."""
+    ecr_keep_images: NotRequired[int]
+    """ECR lifecycle policy: keep this many newest images, expire untagged ones (default 30; 0: none)."""
+    ecr_kms_key_arn: NotRequired[str]
+    """KMS key of the ECR repository; empty: ECR's default AES-256 encryption."""
+    protect: NotRequired[bool]
+    """Protect the stateful resources (repository, log group, secrets) from deletion (default false)."""
+
+
+# The plain fields and the stack configuration keys they stand for: one validation for both.
+CONFIG_KEYS: dict[str, str] = {
+    "image": "image",
+    "image_tag": "imageTag",
+    "cpu": "cpu",
+    "memory": "memory",
+    "desired_count": "desiredCount",
+    "container_port": "containerPort",
+    "secrets": "secrets",
+    "secrets_kms_key_arn": "secretsKmsKeyArn",
+    "log_retention_days": "logRetentionDays",
+    "log_kms_key_arn": "logKmsKeyArn",
+    "service_connect_namespace": "serviceConnectNamespace",
+    "instance_type": "instanceType",
+    "min_size": "minSize",
+    "max_size": "maxSize",
+    "readonly_root_filesystem": "readonlyRootFilesystem",
+    "container_user": "containerUser",
+    "ecr_keep_images": "ecrKeepImages",
+    "ecr_kms_key_arn": "ecrKmsKeyArn",
+    "protect": "protect",
+}
+
+
+_INTEGER_FIELDS = frozenset(
+    field for field, hint in EcsWorkloadArgs.__annotations__.items() if hint == NotRequired[int]
+)
+
+
+@dataclass(frozen=True)
+class WorkloadSettings:
+    """EcsWorkloadArgs' plain fields, validated."""
+
     config: WorkloadConfig
+    hardening: Hardening
     launch_type: LaunchType
     region: str
     partition: str
-    account_id: str
-    family: str  # base of the AWS names: cluster, repository, log group, task family, service
-    vpc_id: pulumi.Input[str]
-    subnet_ids: Sequence[pulumi.Input[str]]
-    endpoint_security_group_id: pulumi.Input[str]
-    endpoints: Mapping[str, aws.ec2.VpcEndpoint]  # by catalog key, as planned for this workload
-    endpoint_set_digest: str
-    hardening: Hardening = DEFAULT_HARDENING
+
+
+def workload_settings(args: EcsWorkloadArgs, default_region: str | None) -> WorkloadSettings:
+    """Validate the plain fields as the stack configuration is (same defaults, same messages)."""
+    raw: dict[str, object] = {**WORKLOAD_DEFAULTS, **HARDENING_DEFAULTS}
+    for field, value in args.items():
+        if field in CONFIG_KEYS:
+            # Numbers cross the wire as floats, and the SDK (3.272.0) hands them on so: whole ones are ints.
+            if field in _INTEGER_FIELDS and isinstance(value, float) and value.is_integer():
+                value = int(value)
+            raw[CONFIG_KEYS[field]] = value
+    region, partition = _region(args.get("region") or default_region)
+    launch_type = _launch_type(args.get("launch_type", LaunchType.FARGATE.value))
+    service_connect = _bool("serviceConnect", args.get("service_connect", False))
+    return WorkloadSettings(
+        config=parse_workload_config(raw, region, partition, launch_type, service_connect),
+        hardening=parse_hardening(raw, region, partition),
+        launch_type=launch_type,
+        region=region,
+        partition=partition,
+    )
+
+
+def ecs_workload_args(
+    config: WorkloadConfig,
+    hardening: Hardening,
+    *,
+    launch_type: LaunchType,
+    region: str,
+    account_id: str,
+    family: str,
+    vpc_id: pulumi.Input[str],
+    subnet_ids: list[pulumi.Input[str]],
+    endpoint_security_group_id: pulumi.Input[str],
+    endpoint_ids: dict[str, pulumi.Input[str]],
+    endpoint_set_digest: str,
+) -> EcsWorkloadArgs:
+    """The arguments for a validated configuration: ``workload_settings`` gives it back unchanged."""
+    return EcsWorkloadArgs(
+        account_id=account_id,
+        family=family,
+        vpc_id=vpc_id,
+        subnet_ids=subnet_ids,
+        endpoint_security_group_id=endpoint_security_group_id,
+        endpoint_ids=endpoint_ids,
+        endpoint_set_digest=endpoint_set_digest,
+        region=region,
+        launch_type=launch_type.value,
+        image=config.image.reference or "",
+        image_tag=config.image.tag,
+        cpu=config.cpu,
+        memory=config.memory,
+        desired_count=config.desired_count,
+        container_port=config.container_port,
+        secrets={variable: arn or "" for variable, arn in config.secrets},
+        secrets_kms_key_arn=config.secrets_kms_key_arn or "",
+        log_retention_days=config.log_retention_days,
+        log_kms_key_arn=config.log_kms_key_arn or "",
+        service_connect=config.service_connect,
+        service_connect_namespace=config.service_connect_namespace,
+        instance_type=config.instance_type,
+        min_size=config.min_size,
+        max_size=config.max_size,
+        readonly_root_filesystem=hardening.readonly_root_filesystem,
+        container_user=hardening.container_user or "",
+        ecr_keep_images=hardening.ecr_keep_images,
+        ecr_kms_key_arn=hardening.ecr_kms_key_arn or "",
+        protect=hardening.protect,
+    )
 
 
 UNTAGGED_IMAGE_DAYS = 7  # an untagged image is a failed or superseded push
@@ -97,33 +268,79 @@ def check_plan(
         )
 
 
+def _checked_endpoint_ids(
+    config: WorkloadConfig, launch_type: LaunchType, region: str, ids: dict[str, str]
+) -> dict[str, str]:
+    check_plan(config, launch_type, region, list(ids))
+    return ids
+
+
+def _endpoint_id(
+    ids: pulumi.Input[dict[str, pulumi.Input[str]]], checked: pulumi.Output[dict[str, str]], key: str
+) -> pulumi.Input[str]:
+    """One endpoint's id; from a known map the id itself, so what uses it depends on that endpoint only."""
+    if isinstance(ids, Mapping):
+        return ids[key]
+    return checked.apply(operator.itemgetter(key))
+
+
+def _after(ids: pulumi.Output[Any]) -> pulumi.Resource:
+    """A depends_on entry on the resources behind ``ids``: depends_on takes an Output's resources, and
+    this Output resolves to no resource of its own (None). Typed as the Resource depends_on lists hold."""
+    return cast(pulumi.Resource, ids.apply(lambda _: None))
+
+
 class EcsWorkload(pulumi.ComponentResource):
+    """An ECS service in private subnets that reaches AWS only through the VPC endpoints: cluster, ECR
+    repository, log group, secrets, task roles, task definition, service and, for EC2, its instances."""
+
     cluster_name: pulumi.Output[str]
+    """The ECS cluster's name."""
     service_name: pulumi.Output[str]
+    """The ECS service's name."""
     task_definition_arn: pulumi.Output[str]
+    """ARN of the task definition revision the service runs."""
     repository_url: pulumi.Output[str]
+    """URL of the workload's own ECR repository (push images here)."""
     security_group_id: pulumi.Output[str]
+    """The tasks' security group."""
 
     def __init__(self, name: str, args: EcsWorkloadArgs, opts: pulumi.ResourceOptions | None = None):
-        check_plan(
-            args.config, args.launch_type, args.region, list(args.endpoints)
-        )  # before anything is registered
+        settings = workload_settings(args, aws.config.region)
+        config, hardening = settings.config, settings.hardening
+        launch_type, region, partition = settings.launch_type, settings.region, settings.partition
+        account_id, family = args["account_id"], args["family"]
+        endpoint_ids, subnet_ids = args["endpoint_ids"], args["subnet_ids"]
+        # Before anything is registered: with the endpoints' keys known here, the plan is checked now.
+        if isinstance(endpoint_ids, Mapping):
+            check_plan(config, launch_type, region, list(endpoint_ids))
+        check_size_limits(config, region, partition, family)
+        needed = {need.key for need in required_endpoints(region, config.uses(launch_type))}
+        instance_subnet_ids = subnet_ids if isinstance(subnet_ids, list) else []
+        if launch_type is LaunchType.EC2 and not isinstance(subnet_ids, list):
+            raise EcsWorkloadArgsError(
+                "With launch_type EC2, give subnet_ids as a list of ids: the container instances' "
+                "Auto Scaling group takes them one by one."
+            )
         super().__init__("ecs-privatelink:index:EcsWorkload", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        config, hardening = args.config, args.hardening
         # Stateful resources (images, logs, secrets) outlive a mistaken `pulumi destroy` when protected.
         stateful = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(protect=hardening.protect))
-        endpoint_resources: list[pulumi.Resource] = list(args.endpoints.values())
+        # Known only later (another component's output): the plan is checked once the ids resolve.
+        checked_ids = pulumi.Output.from_input(endpoint_ids).apply(
+            functools.partial(_checked_endpoint_ids, config, launch_type, region)
+        )
+        after_endpoints = _after(checked_ids)
 
         cluster = aws.ecs.Cluster(
             f"{name}-cluster",
-            name=args.family,
+            name=family,
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
             opts=child,
         )
         repository = aws.ecr.Repository(
             f"{name}-repository",
-            name=args.family,
+            name=family,
             image_tag_mutability="IMMUTABLE",
             image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
             encryption_configurations=(
@@ -145,7 +362,7 @@ class EcsWorkload(pulumi.ComponentResource):
                 opts=child,
             )
         repository_url = repository.name.apply(
-            lambda repo: f"{private_ecr_registry(args.account_id, args.region)}/{repo}"
+            lambda repo: f"{private_ecr_registry(account_id, region)}/{repo}"
         )
         image: pulumi.Input[str] = (
             repository_url.apply(lambda url: f"{url}:{config.image.tag}")
@@ -158,7 +375,7 @@ class EcsWorkload(pulumi.ComponentResource):
 
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
-            name=f"/ecs/{args.family}",
+            name=f"/ecs/{family}",
             retention_in_days=config.log_retention_days,
             kms_key_id=config.log_kms_key_arn,
             opts=stateful,
@@ -170,9 +387,9 @@ class EcsWorkload(pulumi.ComponentResource):
                 # Created empty: put its value with `aws secretsmanager put-secret-value` before tasks start.
                 secret = aws.secretsmanager.Secret(
                     f"{name}-secret-{variable}",  # variable names are unique, and case matters
-                    name=f"{args.family}/{variable}",
+                    name=f"{family}/{variable}",
                     description=(
-                        f"{variable} of the {args.family} tasks. Created empty: put its value "
+                        f"{variable} of the {family} tasks. Created empty: put its value "
                         "(aws secretsmanager put-secret-value) before the tasks start."
                     ),
                     kms_key_id=config.secrets_kms_key_arn,
@@ -185,11 +402,13 @@ class EcsWorkload(pulumi.ComponentResource):
         execution_role = aws.iam.Role(
             f"{name}-execution-role",
             description="ECS task execution: image pulls through the VPC endpoints, logs, declared secrets",
-            assume_role_policy=json.dumps(trust_policy(TASKS_PRINCIPAL, args.account_id)),
+            assume_role_policy=json.dumps(trust_policy(TASKS_PRINCIPAL, account_id)),
             opts=child,
         )
         ecr_endpoint_ids = (
-            [args.endpoints["ecr.api"].id, args.endpoints["ecr.dkr"].id] if config.image.private_ecr else []
+            [_endpoint_id(endpoint_ids, checked_ids, key) for key in ("ecr.api", "ecr.dkr")]
+            if config.image.private_ecr
+            else []
         )
         policy_document = pulumi.Output.all(
             log_group.arn,
@@ -199,8 +418,8 @@ class EcsWorkload(pulumi.ComponentResource):
         ).apply(
             lambda values: json.dumps(
                 execution_role_policy(
-                    region=args.region,
-                    partition=args.partition,
+                    region=region,
+                    partition=partition,
                     log_group_arn=values[0],
                     ecr_repository_arn=values[1],
                     ecr_endpoint_ids=values[2],
@@ -216,7 +435,7 @@ class EcsWorkload(pulumi.ComponentResource):
         task_role = aws.iam.Role(
             f"{name}-task-role",
             description="ECS task role of the application; no permissions by default",
-            assume_role_policy=json.dumps(trust_policy(TASKS_PRINCIPAL, args.account_id)),
+            assume_role_policy=json.dumps(trust_policy(TASKS_PRINCIPAL, account_id)),
             opts=child,
         )
 
@@ -226,13 +445,14 @@ class EcsWorkload(pulumi.ComponentResource):
                 protocol="tcp",
                 from_port=HTTPS_PORT,
                 to_port=HTTPS_PORT,
-                security_groups=[args.endpoint_security_group_id],
+                security_groups=[args["endpoint_security_group_id"]],
             )
         ]
-        if "s3" in args.endpoints:
+        # Ids not known yet: the endpoints it needs stand in for them (checked once they resolve).
+        if "s3" in (endpoint_ids if isinstance(endpoint_ids, Mapping) else needed):
             # ECR image layers come from S3 through the gateway endpoint, addressed by its prefix list.
             s3 = aws.ec2.get_prefix_list_output(
-                name=service_name("s3", args.region), opts=pulumi.InvokeOptions(parent=self)
+                name=service_name("s3", region), opts=pulumi.InvokeOptions(parent=self)
             )
             egress.append(
                 aws.ec2.SecurityGroupEgressArgs(
@@ -267,7 +487,7 @@ class EcsWorkload(pulumi.ComponentResource):
             )
         service_group = aws.ec2.SecurityGroup(
             f"{name}-service-sg",
-            vpc_id=args.vpc_id,
+            vpc_id=args["vpc_id"],
             description="ECS tasks: HTTPS to the VPC endpoints and S3 only",
             ingress=service_ingress,
             egress=service_egress,
@@ -291,7 +511,7 @@ class EcsWorkload(pulumi.ComponentResource):
                 "logDriver": "awslogs",
                 "options": {
                     "awslogs-group": log_group.name,
-                    "awslogs-region": args.region,
+                    "awslogs-region": region,
                     "awslogs-stream-prefix": CONTAINER_NAME,
                 },
             },
@@ -306,9 +526,9 @@ class EcsWorkload(pulumi.ComponentResource):
             ]
         task_definition = aws.ecs.TaskDefinition(
             f"{name}-task",
-            family=args.family,
+            family=family,
             network_mode="awsvpc",
-            requires_compatibilities=[args.launch_type.value],
+            requires_compatibilities=[launch_type.value],
             cpu=str(config.cpu),
             memory=str(config.memory),
             execution_role_arn=execution_role.arn,
@@ -318,21 +538,21 @@ class EcsWorkload(pulumi.ComponentResource):
         )
 
         service_options: dict[str, Any] = {}
-        if args.launch_type is LaunchType.EC2:
+        if launch_type is LaunchType.EC2:
             capacity = Ec2Capacity(
                 f"{name}-capacity",
                 Ec2CapacityArgs(
                     cluster_name=cluster.name,
-                    capacity_provider_name=f"cp-{args.family}",
-                    partition=args.partition,
+                    capacity_provider_name=f"cp-{family}",
+                    partition=partition,
                     instance_type=config.instance_type,
                     min_size=config.min_size,
                     max_size=config.max_size,
-                    vpc_id=args.vpc_id,
-                    subnet_ids=args.subnet_ids,
+                    vpc_id=args["vpc_id"],
+                    subnet_ids=instance_subnet_ids,
                     egress=egress,
-                    endpoints=endpoint_resources,
-                    endpoint_set_digest=args.endpoint_set_digest,
+                    endpoints=[after_endpoints],
+                    endpoint_set_digest=args.get("endpoint_set_digest", ""),
                 ),
                 opts=child,
             )
@@ -361,7 +581,7 @@ class EcsWorkload(pulumi.ComponentResource):
             namespace = aws.servicediscovery.HttpNamespace(
                 f"{name}-namespace",
                 name=config.service_connect_namespace,
-                description=f"Service Connect namespace of {args.family}",
+                description=f"Service Connect namespace of {family}",
                 opts=child,
             )
             service_options["service_connect_configuration"] = aws.ecs.ServiceServiceConnectConfigurationArgs(
@@ -370,10 +590,10 @@ class EcsWorkload(pulumi.ComponentResource):
                 services=[
                     aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
                         port_name=PORT_NAME,
-                        discovery_name=args.family,
+                        discovery_name=family,
                         client_alias=[
                             aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(
-                                port=config.container_port, dns_name=args.family
+                                port=config.container_port, dns_name=family
                             )
                         ],
                     )
@@ -382,7 +602,7 @@ class EcsWorkload(pulumi.ComponentResource):
                     log_driver="awslogs",
                     options={
                         "awslogs-group": log_group.name,
-                        "awslogs-region": args.region,
+                        "awslogs-region": region,
                         "awslogs-stream-prefix": "service-connect",
                     },
                 ),
@@ -390,12 +610,12 @@ class EcsWorkload(pulumi.ComponentResource):
 
         service = aws.ecs.Service(
             f"{name}-service",
-            name=args.family,
+            name=family,
             cluster=cluster.arn,
             task_definition=task_definition.arn,
             desired_count=config.desired_count,
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
-                subnets=list(args.subnet_ids),
+                subnets=subnet_ids,
                 security_groups=[service_group.id],
                 assign_public_ip=False,
             ),
@@ -409,9 +629,7 @@ class EcsWorkload(pulumi.ComponentResource):
             # execution role's permissions exist.
             opts=pulumi.ResourceOptions.merge(
                 child,
-                pulumi.ResourceOptions(
-                    depends_on=[execution_policy, *endpoint_resources, *service_dependencies]
-                ),
+                pulumi.ResourceOptions(depends_on=[execution_policy, after_endpoints, *service_dependencies]),
             ),
         )
 

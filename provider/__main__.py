@@ -6,10 +6,10 @@ description) is inferred from the components' typed args and outputs by the Pulu
 
 from pulumi.provider.experimental import component_provider_host
 
-from ecs_privatelink import PrivateEcsVpc, PrivateLinkEndpoints, PrivateNetwork, __version__
+from ecs_privatelink import EcsWorkload, PrivateEcsVpc, PrivateLinkEndpoints, PrivateNetwork, __version__
 
 PACKAGE = "ecs-privatelink"
-COMPONENTS = [PrivateLinkEndpoints, PrivateEcsVpc, PrivateNetwork]
+COMPONENTS = [PrivateLinkEndpoints, PrivateEcsVpc, PrivateNetwork, EcsWorkload]
 
 if __name__ == "__main__":
     component_provider_host(COMPONENTS, name=PACKAGE, version=__version__)
