@@ -4,12 +4,31 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACK ?= dev
 
-.PHONY: test lint typecheck unit preview up up-server down down-server verify bench bench-checkov-venv diagram cost clean
+.PHONY: lock test lint typecheck unit preview up up-server down down-server verify bench bench-checkov-venv diagram cost clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt policypack/requirements.txt policypack/pyproject.toml constraints.txt
+# The dev lock holds the whole tree, hashed (it has the runtime locks' versions); the program finds awsfacts
+# through the root symlink awsfacts -> policypack/awsfacts, so nothing local is installed.
+$(VENV)/.installed: requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
+
+# Recompiles the locks from the .in files (top-level pins) against PyPI alone, this machine's pip
+# configuration aside: whole trees, with hashes, for Python 3.11 on Linux. tests/test_locks.py checks offline
+# that they are current. Each lock takes the ones before it as constraints, so shared packages have one version.
+PIP_TOOLS_VERSION := 7.6.2
+LOCK_VENV := .venv-lock
+PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT \
+	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --no-strip-extras --no-emit-index-url --no-emit-find-links --index-url https://pypi.org/simple
+lock: $(LOCK_VENV)/bin/pip-compile
+	$(PIP_COMPILE) --output-file policypack/requirements.txt policypack/requirements.in
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+
+$(LOCK_VENV)/bin/pip-compile:
+	python3 -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check pip-tools==$(PIP_TOOLS_VERSION)
 
 test: lint typecheck unit
 
@@ -76,4 +95,4 @@ cost: $(VENV)/.installed
 	$(PY) -m sandbox cost --stack $(STACK)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

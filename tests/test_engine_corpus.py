@@ -229,7 +229,9 @@ def _pins(requirements: Path) -> dict[str, str]:
     for line in requirements.read_text().splitlines():
         name, _, version = line.partition("==")
         if version:
-            pins[name.strip().lower().replace("_", "-")] = version.strip()
+            pins[name.strip().lower().replace("_", "-")] = version.split()[
+                0
+            ]  # a lock's line ends in a backslash
     return pins
 
 
