@@ -305,7 +305,8 @@ def test_an_existing_network_needs_all_three_ids_and_keeps_them_in_order_once_ea
             "ecs-privatelink:instanceType, ecs-privatelink:minSize, ecs-privatelink:maxSize, "
             "ecs-privatelink:flowLogs, ecs-privatelink:flowLogRetentionDays, "
             "ecs-privatelink:readonlyRootFilesystem, ecs-privatelink:containerUser, "
-            "ecs-privatelink:ecrKeepImages, ecs-privatelink:ecrKmsKeyArn, ecs-privatelink:protect.",
+            "ecs-privatelink:ecrKeepImages, ecs-privatelink:ecrKmsKeyArn, ecs-privatelink:protect, "
+            "ecs-privatelink:instanceRolePolicy, ecs-privatelink:ssmManagedInstances.",
         ),
         (None, {}, "aws:region is not set: run `pulumi config set aws:region <region>`."),
     ],
