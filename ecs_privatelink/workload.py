@@ -14,7 +14,14 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from awsfacts import HTTPS_PORT, LaunchType, private_ecr_registry, required_endpoints, service_name
+from awsfacts import (
+    HTTPS_PORT,
+    LaunchType,
+    private_ecr_registry,
+    required_endpoints,
+    service_name,
+    ssm_managed_instance_endpoints,
+)
 
 from .capacity import Ec2Capacity, Ec2CapacityArgs
 from .hardening import DEFAULT_HARDENING, Hardening
@@ -80,16 +87,34 @@ def ecr_lifecycle_policy(keep_images: int) -> dict[str, Any]:
     }
 
 
+def put_secret_value_command(secret_name: str) -> str:
+    return f"aws secretsmanager put-secret-value --secret-id {secret_name} --secret-string '<value>'"
+
+
+def created_secret_note(variable: str, family: str) -> str:
+    """The description of a secret the stack creates: it starts empty, and how to fill it."""
+    return (
+        f"{variable} of the {family} tasks. Created empty: put its value before the tasks start "
+        f"({put_secret_value_command(f'{family}/{variable}')})."
+    )
+
+
 def family_name(project: str, stack: str) -> str:
     """The base of the workload's AWS names: letters, digits, '-' and '_' suit ECS, ECR and IAM alike."""
     return re.sub(r"[^a-z0-9_-]", "-", f"{project}-{stack}".lower())
 
 
 def check_plan(
-    config: WorkloadConfig, launch_type: LaunchType, region: str, endpoint_keys: Sequence[str]
+    config: WorkloadConfig,
+    launch_type: LaunchType,
+    region: str,
+    endpoint_keys: Sequence[str],
+    ssm_managed_instances: bool = False,
 ) -> None:
     """The plan covers what the workload uses (the plan derives from it; this guards the wiring)."""
     needed = {need.key for need in required_endpoints(region, config.uses(launch_type))}
+    if ssm_managed_instances and launch_type is LaunchType.EC2:
+        needed.update(ssm_managed_instance_endpoints(region))
     missing = sorted(needed - set(endpoint_keys))
     if missing:
         raise WorkloadPlanError(
@@ -106,7 +131,11 @@ class EcsWorkload(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: EcsWorkloadArgs, opts: pulumi.ResourceOptions | None = None):
         check_plan(
-            args.config, args.launch_type, args.region, list(args.endpoints)
+            args.config,
+            args.launch_type,
+            args.region,
+            list(args.endpoints),
+            args.hardening.ssm_managed_instances,
         )  # before anything is registered
         super().__init__("ecs-privatelink:index:EcsWorkload", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -167,16 +196,19 @@ class EcsWorkload(pulumi.ComponentResource):
         secret_arns: dict[str, pulumi.Input[str]] = {}
         for variable, arn in config.secrets:
             if arn is None:
-                # Created empty: put its value with `aws secretsmanager put-secret-value` before tasks start.
+                secret_name = f"{args.family}/{variable}"
                 secret = aws.secretsmanager.Secret(
                     f"{name}-secret-{variable}",  # variable names are unique, and case matters
-                    name=f"{args.family}/{variable}",
-                    description=(
-                        f"{variable} of the {args.family} tasks. Created empty: put its value "
-                        "(aws secretsmanager put-secret-value) before the tasks start."
-                    ),
+                    name=secret_name,
+                    description=created_secret_note(variable, args.family),
                     kms_key_id=config.secrets_kms_key_arn,
                     opts=stateful,
+                )
+                # Tasks cannot start on a secret without a value: say so where the deploy is read.
+                pulumi.log.info(
+                    f"Secret {secret_name} starts empty: tasks that read {variable} fail until you run "
+                    f"{put_secret_value_command(secret_name)}",
+                    secret,
                 )
                 secret_arns[variable] = secret.arn
             else:
@@ -324,7 +356,9 @@ class EcsWorkload(pulumi.ComponentResource):
                 Ec2CapacityArgs(
                     cluster_name=cluster.name,
                     capacity_provider_name=f"cp-{args.family}",
+                    region=args.region,
                     partition=args.partition,
+                    account_id=args.account_id,
                     instance_type=config.instance_type,
                     min_size=config.min_size,
                     max_size=config.max_size,
@@ -333,6 +367,12 @@ class EcsWorkload(pulumi.ComponentResource):
                     egress=egress,
                     endpoints=endpoint_resources,
                     endpoint_set_digest=args.endpoint_set_digest,
+                    cluster_arn=cluster.arn,
+                    log_group_arn=log_group.arn,
+                    ecr_repository_arn=pulled_repository_arn,
+                    ecr_endpoint_ids=ecr_endpoint_ids,
+                    instance_role_policy=hardening.instance_role_policy,
+                    ssm_managed=hardening.ssm_managed_instances,
                 ),
                 opts=child,
             )
