@@ -42,7 +42,14 @@ subnet_zones = (
     else [aws.ec2.get_subnet(id=subnet).availability_zone for subnet in config.existing_network.subnet_ids]
 )
 check_placement(
-    plan_endpoints(config.region, config.workload, config.extra_endpoints), subnet_zones, offered_zones
+    plan_endpoints(
+        config.region,
+        config.workload,
+        config.extra_endpoints,
+        ssm_managed_instances=config.ssm_managed_instances,
+    ),
+    subnet_zones,
+    offered_zones,
 )
 caller_account = aws.get_caller_identity().account_id if needs_caller_account(config) else None
 environment = build_environment(config, zones, caller_account, family=family)

@@ -1,8 +1,10 @@
 """Ec2Capacity: ECS container instances for the EC2 launch type, in the private subnets.
 
-Launch template (ECS-optimized AL2023 AMI from its public SSM parameter, IMDSv2, no public IP), an
-Auto Scaling group that launches only after the VPC endpoints exist and rolls its instances when the
-endpoint set changes, and a capacity provider with managed scaling.
+An instance role with the ECS agent's permissions on this cluster (instanceRolePolicy), optionally
+Systems Manager's (ssmManagedInstances); a launch template (ECS-optimized AL2023 AMI from its public
+SSM parameter, IMDSv2, no public IP), an Auto Scaling group that launches only after the VPC endpoints
+exist and rolls its instances when the endpoint set changes, and a capacity provider with managed
+scaling.
 """
 
 import base64
@@ -15,7 +17,14 @@ import pulumi_aws as aws
 
 from awsfacts import ECS_OPTIMIZED_AMI_PARAMETER_PREFIX
 
-from .taskiam import ECS_INSTANCE_POLICY, managed_policy_arn, trust_policy
+from .hardening import InstanceRolePolicy
+from .taskiam import (
+    ECS_INSTANCE_POLICY,
+    SSM_INSTANCE_POLICY,
+    instance_role_policy,
+    managed_policy_arn,
+    trust_policy,
+)
 
 # Resolved by EC2 at each launch, so new instances always get the current ECS-optimized AMI, whose
 # agent is recent enough for the ECS endpoints (C10: awsfacts.MIN_ECS_AGENT_VERSION or later).
@@ -30,7 +39,9 @@ ROOT_VOLUME_GIB = 30  # that AMI's root snapshot size; EC2 refuses a smaller vol
 class Ec2CapacityArgs:
     cluster_name: pulumi.Input[str]
     capacity_provider_name: str  # ECS refuses names starting with aws, ecs or fargate
+    region: str
     partition: str
+    account_id: str
     instance_type: str
     min_size: int
     max_size: int
@@ -39,6 +50,12 @@ class Ec2CapacityArgs:
     egress: Sequence[aws.ec2.SecurityGroupEgressArgs]  # the workload's: HTTPS to the endpoints and S3
     endpoints: Sequence[pulumi.Resource]  # instances launch only after these exist
     endpoint_set_digest: str  # planner.endpoint_set_digest of the plan
+    cluster_arn: pulumi.Input[str]
+    log_group_arn: pulumi.Input[str]  # the tasks' log group
+    ecr_repository_arn: pulumi.Input[str] | None  # the pulled image's repository; None: a public image
+    ecr_endpoint_ids: Sequence[pulumi.Input[str]]  # the VPC's ecr.api and ecr.dkr endpoints
+    instance_role_policy: InstanceRolePolicy = InstanceRolePolicy.SCOPED
+    ssm_managed: bool = False  # AmazonSSMManagedInstanceCore, for Run Command and Session Manager (SSM.1)
 
 
 def user_data(cluster_name: str, endpoint_set_digest: str) -> str:
@@ -69,16 +86,52 @@ class Ec2Capacity(pulumi.ComponentResource):
             assume_role_policy=json.dumps(trust_policy("ec2.amazonaws.com")),
             opts=child,
         )
-        attachment = aws.iam.RolePolicyAttachment(
-            f"{name}-instance-policy",
-            role=role.id,  # a role's id is its name
-            policy_arn=managed_policy_arn(args.partition, ECS_INSTANCE_POLICY),
-            opts=child,
-        )
+        permissions: list[pulumi.Resource] = []
+        if args.instance_role_policy is InstanceRolePolicy.MANAGED:
+            permissions.append(
+                aws.iam.RolePolicyAttachment(
+                    f"{name}-instance-policy",
+                    role=role.id,  # a role's id is its name
+                    policy_arn=managed_policy_arn(args.partition, ECS_INSTANCE_POLICY),
+                    opts=child,
+                )
+            )
+        else:
+            document = pulumi.Output.all(
+                args.cluster_arn,
+                args.log_group_arn,
+                args.ecr_repository_arn,
+                pulumi.Output.all(*args.ecr_endpoint_ids),
+            ).apply(
+                lambda values: json.dumps(
+                    instance_role_policy(
+                        region=args.region,
+                        partition=args.partition,
+                        account_id=args.account_id,
+                        cluster_arn=values[0],
+                        log_group_arn=values[1],
+                        ecr_repository_arn=values[2],
+                        ecr_endpoint_ids=values[3],
+                    )
+                )
+            )
+            permissions.append(
+                aws.iam.RolePolicy(f"{name}-instance-policy", role=role.id, policy=document, opts=child)
+            )
+        if args.ssm_managed:
+            permissions.append(
+                aws.iam.RolePolicyAttachment(
+                    f"{name}-instance-ssm-policy",
+                    role=role.id,
+                    policy_arn=managed_policy_arn(args.partition, SSM_INSTANCE_POLICY),
+                    opts=child,
+                )
+            )
         profile = aws.iam.InstanceProfile(
             f"{name}-instance-profile",
             role=role.id,  # a role's id is its name
-            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[attachment])),
+            # Instances launch with their permissions in place: the agent registers at boot.
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=permissions)),
         )
         # The agent pulls images and ships logs from the host, so the instances need the same way out
         # as the tasks: HTTPS to the endpoints and to S3, nothing else, and no way in.

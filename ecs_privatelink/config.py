@@ -35,7 +35,7 @@ from .addressing import (
     SMALLEST_VPC_PREFIX,
 )
 from .configerror import NAMESPACE, ConfigError, cut, fractional_number_text, invalid, shown, whole_number
-from .hardening import DEFAULT_HARDENING, HARDENING_DEFAULTS, Hardening, parse_hardening
+from .hardening import DEFAULT_HARDENING, HARDENING_DEFAULTS, INSTANCE_KEYS, Hardening, parse_hardening
 from .workload_config import WORKLOAD_DEFAULTS, WorkloadConfig, parse_workload_config
 
 __all__ = ["NAMESPACE", "ConfigError", "ExistingNetwork", "StackConfig", "parse_config", "read_stack_config"]
@@ -68,8 +68,8 @@ AWS_CONFIG_KEYS: tuple[str, ...] = (
     "skipRegionValidation", "skipRequestingAccountId", "stsRegion", "tagPolicyCompliance", "token",
     "tokenBucketRateLimiterCapacity", "useDualstackEndpoint", "useFipsEndpoint", "userAgents",
 )  # fmt: skip
-WORKLOAD_ONLY_KEYS = tuple(WORKLOAD_DEFAULTS)
-EC2_ONLY_KEYS = ("instanceType", "minSize", "maxSize")
+WORKLOAD_ONLY_KEYS = (*WORKLOAD_DEFAULTS, *INSTANCE_KEYS)
+EC2_ONLY_KEYS = ("instanceType", "minSize", "maxSize", *INSTANCE_KEYS)
 EXISTING_NETWORK_KEYS = ("existingVpcId", "existingSubnetIds", "existingRouteTableIds")
 # EC2 resource ids: a prefix and 8 (older) or 17 hex digits.
 _RESOURCE_ID = r"-(?:[0-9a-f]{8}|[0-9a-f]{17})"
@@ -117,6 +117,15 @@ class StackConfig:
             secrets_manager=self.secrets_manager,
             awslogs=self.awslogs,
             service_connect=self.service_connect,
+        )
+
+    @property
+    def ssm_managed_instances(self) -> bool:
+        """Systems Manager manages the stack's container instances (an EC2 workload makes them)."""
+        return (
+            self.hardening.ssm_managed_instances
+            and self.workload_config is not None
+            and self.launch_type is LaunchType.EC2
         )
 
 

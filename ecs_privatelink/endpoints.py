@@ -56,6 +56,9 @@ class PrivateLinkEndpointsArgs(TypedDict, total=False):
     """Containers use the awslogs log driver (default true): the logs endpoint."""
     service_connect: NotRequired[bool]
     """Services use ECS Service Connect (default false): the ecs-agent endpoint."""
+    ssm_managed_instances: NotRequired[bool]
+    """Systems Manager manages the container instances (default false): the ssm and ssmmessages endpoints,
+    and ec2messages where the Region has it."""
     extra_services: NotRequired[list[str]]
     """Further interface endpoint services by short name (e.g. ssm, kms, sts), added to the planned ones."""
     services: NotRequired[list[str]]
@@ -128,7 +131,13 @@ def plan_for(args: PrivateLinkEndpointsArgs, region: str, account_id: str | None
     if "services" in args:
         if not args["services"]:
             raise EndpointArgsError("services is empty: name at least one endpoint service, or leave it out.")
-        return plan_endpoints(region, Workload(launch_type=None), asked, account_id)
+        return plan_endpoints(
+            region,
+            Workload(launch_type=None),
+            asked,
+            account_id,
+            ssm_managed_instances=args.get("ssm_managed_instances", False),
+        )
     launch_type = args.get("launch_type", LaunchType.FARGATE.value)
     if launch_type not in LaunchType.__members__:
         choices = ", ".join(member.value for member in LaunchType)
@@ -140,7 +149,9 @@ def plan_for(args: PrivateLinkEndpointsArgs, region: str, account_id: str | None
         awslogs=args.get("awslogs", True),
         service_connect=args.get("service_connect", False),
     )
-    return plan_endpoints(region, workload, asked, account_id)
+    return plan_endpoints(
+        region, workload, asked, account_id, ssm_managed_instances=args.get("ssm_managed_instances", False)
+    )
 
 
 class PrivateLinkEndpoints(pulumi.ComponentResource):

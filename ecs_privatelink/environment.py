@@ -67,6 +67,8 @@ def build_environment(
         service_connect=workload_needs.service_connect,
         extra_services=list(config.extra_endpoints),
     )
+    if config.ssm_managed_instances:
+        endpoint_args["ssm_managed_instances"] = True
     if account_id is not None:
         endpoint_args["restrict_to_account_id"] = account_id
     network: PrivateNetwork | None = None

@@ -8,6 +8,7 @@ raises a ``ConfigError`` naming key, value and what is allowed.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from .configerror import invalid, whole_number
 from .workload_config import LOG_RETENTION_DAYS, _optional_kms_key
@@ -21,11 +22,20 @@ HARDENING_DEFAULTS: dict[str, object] = {
     "ecrKeepImages": 30,
     "ecrKmsKeyArn": "",
     "protect": False,
+    "instanceRolePolicy": "scoped",
+    "ssmManagedInstances": False,
 }
+# Keys about the EC2 container instances: no effect without them (config warns).
+INSTANCE_KEYS = ("instanceRolePolicy", "ssmManagedInstances")
 MAX_KEPT_IMAGES = 10000  # ECR's limit of images per repository
 ROOT_USERS = ("0", "root")
 # ECS's "user" forms: user, uid, user:group, uid:gid, uid:group, user:gid.
 _CONTAINER_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$")
+
+
+class InstanceRolePolicy(StrEnum):
+    SCOPED = "scoped"  # an inline policy: the ECS agent's actions on the stack's own resources
+    MANAGED = "managed"  # AmazonEC2ContainerServiceforEC2Role: every agent feature, on any resource
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,8 @@ class Hardening:
     ecr_keep_images: int  # ECR.3: a lifecycle policy keeps this many images; 0: no policy
     ecr_kms_key_arn: str | None  # None: ECR's default AES-256 encryption
     protect: bool  # deletion protection of the stateful resources
+    instance_role_policy: InstanceRolePolicy = InstanceRolePolicy.SCOPED  # least privilege (IAM.1)
+    ssm_managed_instances: bool = False  # SSM.1: AmazonSSMManagedInstanceCore and the SSM endpoints
 
 
 def _bool(key: str, value: object) -> bool:
@@ -61,6 +73,13 @@ def _container_user(value: object) -> str | None:
     return value
 
 
+def _instance_role_policy(value: object) -> InstanceRolePolicy:
+    if isinstance(value, str) and value.lower() in [policy.value for policy in InstanceRolePolicy]:
+        return InstanceRolePolicy(value.lower())
+    allowed = " and ".join(policy.value for policy in InstanceRolePolicy)
+    raise invalid("instanceRolePolicy", value, f"allowed values are {allowed}")
+
+
 def _retention(key: str, value: object) -> int:
     days = whole_number(key, value)
     if days not in LOG_RETENTION_DAYS:
@@ -83,6 +102,8 @@ def parse_hardening(raw: Mapping[str, object], region: str, partition: str) -> H
         ecr_keep_images=keep,
         ecr_kms_key_arn=_optional_kms_key("ecrKmsKeyArn", raw["ecrKmsKeyArn"], region, partition),
         protect=_bool("protect", raw["protect"]),
+        instance_role_policy=_instance_role_policy(raw["instanceRolePolicy"]),
+        ssm_managed_instances=_bool("ssmManagedInstances", raw["ssmManagedInstances"]),
     )
 
 

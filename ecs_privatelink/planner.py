@@ -22,9 +22,16 @@ from awsfacts import (
     ecs_trio_bound_by_c2,
     required_endpoints,
     service_name,
+    ssm_managed_instance_endpoints,
 )
 
 EXTRA_REASON = "extraEndpoints"
+SSM_REASON = "ssmManagedInstances"
+# Reasons that are config keys rather than considerations, spelt out in the plan.
+CONFIG_REASONS = {
+    EXTRA_REASON: "asked for in the stack config",
+    SSM_REASON: "Systems Manager manages the container instances (Run Command, Session Manager)",
+}
 POLICY_VERSION = "2012-10-17"
 
 
@@ -47,7 +54,7 @@ class EndpointSpec:
         return [
             f"{reason}: {CONSIDERATIONS[reason]}"
             if reason in CONSIDERATIONS
-            else f"{reason}: asked for in the stack config"
+            else f"{reason}: {CONFIG_REASONS[reason]}"
             for reason in self.reasons
         ]
 
@@ -86,19 +93,24 @@ def plan_endpoints(
     workload: Workload,
     extra_endpoints: Iterable[str] = (),
     account_id: str | None = None,
+    *,
+    ssm_managed_instances: bool = False,
 ) -> list[EndpointSpec]:
     """The ordered endpoint plan: the ECS trio first in C11 order, then the rest.
 
     ``account_id`` set: every policy statement is limited to principals of that account
     (restrictToAccount), except the ECR layer bucket's (see ``endpoint_policy``).
+    ``ssm_managed_instances``: the endpoints SSM Agent needs, as the Region has them.
     """
     reasons: dict[str, list[str]] = {
         need.key: list(need.considerations) for need in required_endpoints(region, workload)
     }
-    for key in extra_endpoints:
+    ssm_keys = ssm_managed_instance_endpoints(region) if ssm_managed_instances else ()
+    asked = [*((key, SSM_REASON) for key in ssm_keys), *((key, EXTRA_REASON) for key in extra_endpoints)]
+    for key, reason in asked:
         reasons.setdefault(key, [])
-        if EXTRA_REASON not in reasons[key]:
-            reasons[key].append(EXTRA_REASON)
+        if reason not in reasons[key]:
+            reasons[key].append(reason)
     # An ECS endpoint asked for as an extra still obeys C2: all three or none in a post-line Region.
     for key in ecs_trio_bound_by_c2(region, reasons):
         reasons.setdefault(key, [])

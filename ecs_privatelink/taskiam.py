@@ -13,6 +13,19 @@ POLICY_VERSION = "2012-10-17"
 ECR_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", *ECR_LAYER_PULL_ACTIONS)
 LOG_WRITE_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
 ECS_INSTANCE_POLICY = "service-role/AmazonEC2ContainerServiceforEC2Role"
+SSM_INSTANCE_POLICY = "AmazonSSMManagedInstanceCore"
+# The ECS agent's calls from AmazonEC2ContainerServiceforEC2Role, by the resource each authorizes on
+# (Service Authorization Reference). Left out: ecs:CreateCluster (the stack makes the cluster),
+# ec2:DescribeTags and ecs:TagResource (the agent propagates no tags here).
+ECS_AGENT_CLUSTER_ACTIONS = (
+    "ecs:RegisterContainerInstance",
+    "ecs:DeregisterContainerInstance",
+    "ecs:SubmitAttachmentStateChanges",
+    "ecs:SubmitContainerStateChange",
+    "ecs:SubmitTaskStateChange",
+)
+ECS_AGENT_INSTANCE_ACTIONS = ("ecs:Poll", "ecs:StartTelemetrySession", "ecs:UpdateContainerInstancesState")
+ECS_AGENT_UNSCOPED_ACTION = "ecs:DiscoverPollEndpoint"  # takes no resource
 
 
 def trust_policy(service: str, account_id: str | None = None) -> dict[str, Any]:
@@ -94,6 +107,73 @@ def execution_role_policy(
                     },
                 }
             )
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def instance_role_policy(
+    *,
+    region: str,
+    partition: str,
+    account_id: str,
+    cluster_arn: str,
+    log_group_arn: str,
+    ecr_repository_arn: str | None,
+    ecr_endpoint_ids: Sequence[str],
+) -> dict[str, Any]:
+    """What the ECS agent on a container instance of this cluster needs, instead of
+    AmazonEC2ContainerServiceforEC2Role's grants on every cluster, repository and log group.
+
+    The agent pulls images and ships logs with the task execution role where a task has one (every
+    task of this stack); the ECR and logs statements cover tasks without, on this stack's own
+    repository and log group only.
+    """
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "JoinTheCluster",
+            "Effect": "Allow",
+            "Action": list(ECS_AGENT_CLUSTER_ACTIONS),
+            "Resource": cluster_arn,
+        },
+        {
+            # Container instance ARNs name the cluster only in the long ARN format: the ecs:cluster
+            # condition holds in both.
+            "Sid": "ServeAsContainerInstanceOfTheCluster",
+            "Effect": "Allow",
+            "Action": list(ECS_AGENT_INSTANCE_ACTIONS),
+            "Resource": f"arn:{partition}:ecs:{region}:{account_id}:container-instance/*",
+            "Condition": {"ArnEquals": {"ecs:cluster": cluster_arn}},
+        },
+        {
+            "Sid": "FindThePollEndpoint",
+            "Effect": "Allow",
+            "Action": ECS_AGENT_UNSCOPED_ACTION,
+            "Resource": "*",  # the action takes no resource
+        },
+    ]
+    if ecr_repository_arn is not None:
+        statements += [
+            {
+                "Sid": "PullImagesThroughTheVpcEndpoints",
+                "Effect": "Allow",
+                "Action": list(ECR_PULL_ACTIONS),
+                "Resource": ecr_repository_arn,
+                "Condition": {"StringEquals": {"aws:SourceVpce": list(ecr_endpoint_ids)}},
+            },
+            {
+                "Sid": "GetRegistryAuthorizationToken",
+                "Effect": "Allow",
+                "Action": ECR_TOKEN_ACTION,
+                "Resource": "*",  # the action takes no resource
+            },
+        ]
+    statements.append(
+        {
+            "Sid": "WriteTaskLogs",
+            "Effect": "Allow",
+            "Action": list(LOG_WRITE_ACTIONS),
+            "Resource": f"{log_group_arn}:log-stream:*",
+        }
+    )
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 

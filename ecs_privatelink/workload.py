@@ -16,7 +16,14 @@ from typing import Any, NotRequired, Required, TypedDict, cast
 import pulumi
 import pulumi_aws as aws
 
-from awsfacts import HTTPS_PORT, LaunchType, private_ecr_registry, required_endpoints, service_name
+from awsfacts import (
+    HTTPS_PORT,
+    LaunchType,
+    private_ecr_registry,
+    required_endpoints,
+    service_name,
+    ssm_managed_instance_endpoints,
+)
 
 from .capacity import Ec2Capacity, Ec2CapacityArgs
 from .config import _bool, _launch_type, _region
@@ -107,6 +114,12 @@ class EcsWorkloadArgs(TypedDict, total=False):
     """KMS key of the ECR repository; empty: ECR's default AES-256 encryption."""
     protect: NotRequired[bool]
     """Protect the stateful resources (repository, log group, secrets) from deletion (default false)."""
+    instance_role_policy: NotRequired[str]
+    """Container instances' role (EC2): scoped (default; the agent's actions on this workload's resources)
+    or managed (AmazonEC2ContainerServiceforEC2Role)."""
+    ssm_managed_instances: NotRequired[bool]
+    """Systems Manager manages the container instances (EC2; default false): AmazonSSMManagedInstanceCore,
+    and the ssm, ssmmessages (and ec2messages) endpoints must be among endpoint_ids."""
 
 
 # The plain fields and the stack configuration keys they stand for: one validation for both.
@@ -130,6 +143,8 @@ CONFIG_KEYS: dict[str, str] = {
     "ecr_keep_images": "ecrKeepImages",
     "ecr_kms_key_arn": "ecrKmsKeyArn",
     "protect": "protect",
+    "instance_role_policy": "instanceRolePolicy",
+    "ssm_managed_instances": "ssmManagedInstances",
 }
 
 
@@ -215,6 +230,8 @@ def ecs_workload_args(
         ecr_keep_images=hardening.ecr_keep_images,
         ecr_kms_key_arn=hardening.ecr_kms_key_arn or "",
         protect=hardening.protect,
+        instance_role_policy=hardening.instance_role_policy.value,
+        ssm_managed_instances=hardening.ssm_managed_instances,
     )
 
 
@@ -251,16 +268,34 @@ def ecr_lifecycle_policy(keep_images: int) -> dict[str, Any]:
     }
 
 
+def put_secret_value_command(secret_name: str) -> str:
+    return f"aws secretsmanager put-secret-value --secret-id {secret_name} --secret-string '<value>'"
+
+
+def created_secret_note(variable: str, family: str) -> str:
+    """The description of a secret the stack creates: it starts empty, and how to fill it."""
+    return (
+        f"{variable} of the {family} tasks. Created empty: put its value before the tasks start "
+        f"({put_secret_value_command(f'{family}/{variable}')})."
+    )
+
+
 def family_name(project: str, stack: str) -> str:
     """The base of the workload's AWS names: letters, digits, '-' and '_' suit ECS, ECR and IAM alike."""
     return re.sub(r"[^a-z0-9_-]", "-", f"{project}-{stack}".lower())
 
 
 def check_plan(
-    config: WorkloadConfig, launch_type: LaunchType, region: str, endpoint_keys: Sequence[str]
+    config: WorkloadConfig,
+    launch_type: LaunchType,
+    region: str,
+    endpoint_keys: Sequence[str],
+    ssm_managed_instances: bool = False,
 ) -> None:
     """The plan covers what the workload uses (the plan derives from it; this guards the wiring)."""
     needed = {need.key for need in required_endpoints(region, config.uses(launch_type))}
+    if ssm_managed_instances and launch_type is LaunchType.EC2:
+        needed.update(ssm_managed_instance_endpoints(region))
     missing = sorted(needed - set(endpoint_keys))
     if missing:
         raise WorkloadPlanError(
@@ -269,9 +304,9 @@ def check_plan(
 
 
 def _checked_endpoint_ids(
-    config: WorkloadConfig, launch_type: LaunchType, region: str, ids: dict[str, str]
+    config: WorkloadConfig, launch_type: LaunchType, region: str, ssm_managed: bool, ids: dict[str, str]
 ) -> dict[str, str]:
-    check_plan(config, launch_type, region, list(ids))
+    check_plan(config, launch_type, region, list(ids), ssm_managed)
     return ids
 
 
@@ -313,7 +348,7 @@ class EcsWorkload(pulumi.ComponentResource):
         endpoint_ids, subnet_ids = args["endpoint_ids"], args["subnet_ids"]
         # Before anything is registered: with the endpoints' keys known here, the plan is checked now.
         if isinstance(endpoint_ids, Mapping):
-            check_plan(config, launch_type, region, list(endpoint_ids))
+            check_plan(config, launch_type, region, list(endpoint_ids), hardening.ssm_managed_instances)
         check_size_limits(config, region, partition, family)
         needed = {need.key for need in required_endpoints(region, config.uses(launch_type))}
         instance_subnet_ids = subnet_ids if isinstance(subnet_ids, list) else []
@@ -328,7 +363,9 @@ class EcsWorkload(pulumi.ComponentResource):
         stateful = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(protect=hardening.protect))
         # Known only later (another component's output): the plan is checked once the ids resolve.
         checked_ids = pulumi.Output.from_input(endpoint_ids).apply(
-            functools.partial(_checked_endpoint_ids, config, launch_type, region)
+            functools.partial(
+                _checked_endpoint_ids, config, launch_type, region, hardening.ssm_managed_instances
+            )
         )
         after_endpoints = _after(checked_ids)
 
@@ -384,16 +421,19 @@ class EcsWorkload(pulumi.ComponentResource):
         secret_arns: dict[str, pulumi.Input[str]] = {}
         for variable, arn in config.secrets:
             if arn is None:
-                # Created empty: put its value with `aws secretsmanager put-secret-value` before tasks start.
+                secret_name = f"{family}/{variable}"
                 secret = aws.secretsmanager.Secret(
                     f"{name}-secret-{variable}",  # variable names are unique, and case matters
-                    name=f"{family}/{variable}",
-                    description=(
-                        f"{variable} of the {family} tasks. Created empty: put its value "
-                        "(aws secretsmanager put-secret-value) before the tasks start."
-                    ),
+                    name=secret_name,
+                    description=created_secret_note(variable, family),
                     kms_key_id=config.secrets_kms_key_arn,
                     opts=stateful,
+                )
+                # Tasks cannot start on a secret without a value: say so where the deploy is read.
+                pulumi.log.info(
+                    f"Secret {secret_name} starts empty: tasks that read {variable} fail until you run "
+                    f"{put_secret_value_command(secret_name)}",
+                    secret,
                 )
                 secret_arns[variable] = secret.arn
             else:
@@ -544,7 +584,9 @@ class EcsWorkload(pulumi.ComponentResource):
                 Ec2CapacityArgs(
                     cluster_name=cluster.name,
                     capacity_provider_name=f"cp-{family}",
+                    region=region,
                     partition=partition,
+                    account_id=account_id,
                     instance_type=config.instance_type,
                     min_size=config.min_size,
                     max_size=config.max_size,
@@ -553,6 +595,12 @@ class EcsWorkload(pulumi.ComponentResource):
                     egress=egress,
                     endpoints=[after_endpoints],
                     endpoint_set_digest=args.get("endpoint_set_digest", ""),
+                    cluster_arn=cluster.arn,
+                    log_group_arn=log_group.arn,
+                    ecr_repository_arn=pulled_repository_arn,
+                    ecr_endpoint_ids=ecr_endpoint_ids,
+                    instance_role_policy=hardening.instance_role_policy,
+                    ssm_managed=hardening.ssm_managed_instances,
                 ),
                 opts=child,
             )

@@ -213,7 +213,8 @@ def _moto(endpoint_url: str | None) -> AbstractContextManager[Any]:
 
     if moto_mock_running():
         return nullcontext()  # a caller (a test session) already runs moto: use it, config and all
-    # AWS managed policies are loaded because the program attaches them (AmazonEC2ContainerServiceforEC2Role).
+    # AWS managed policies are loaded because the program can attach them (instanceRolePolicy managed,
+    # ssmManagedInstances).
     return mock_aws(config=MOTO_CONFIG)
 
 

@@ -19,7 +19,7 @@ from ecs_privatelink.config import (
     choose_availability_zones,
     parse_config,
 )
-from ecs_privatelink.hardening import DEFAULT_HARDENING, Hardening
+from ecs_privatelink.hardening import DEFAULT_HARDENING, Hardening, InstanceRolePolicy
 from ecs_privatelink.workload_config import Image, WorkloadConfig
 from sandbox.stackconfig import load_stack_config
 
@@ -305,7 +305,8 @@ def test_an_existing_network_needs_all_three_ids_and_keeps_them_in_order_once_ea
             "ecs-privatelink:instanceType, ecs-privatelink:minSize, ecs-privatelink:maxSize, "
             "ecs-privatelink:flowLogs, ecs-privatelink:flowLogRetentionDays, "
             "ecs-privatelink:readonlyRootFilesystem, ecs-privatelink:containerUser, "
-            "ecs-privatelink:ecrKeepImages, ecs-privatelink:ecrKmsKeyArn, ecs-privatelink:protect.",
+            "ecs-privatelink:ecrKeepImages, ecs-privatelink:ecrKmsKeyArn, ecs-privatelink:protect, "
+            "ecs-privatelink:instanceRolePolicy, ecs-privatelink:ssmManagedInstances.",
         ),
         (None, {}, "aws:region is not set: run `pulumi config set aws:region <region>`."),
     ],
@@ -385,6 +386,8 @@ def test_secure_defaults_are_on_unless_opted_out():
         ecr_keep_images=30,
         ecr_kms_key_arn=None,
         protect=False,
+        instance_role_policy=InstanceRolePolicy.SCOPED,
+        ssm_managed_instances=False,
     )
     opted_out = parse_config(
         "us-east-1",
@@ -395,6 +398,8 @@ def test_secure_defaults_are_on_unless_opted_out():
             "containerUser": "",
             "ecrKeepImages": "0",
             "protect": "true",
+            "instanceRolePolicy": "Managed",
+            "ssmManagedInstances": True,
         },
     ).hardening
     assert opted_out == Hardening(
@@ -405,6 +410,8 @@ def test_secure_defaults_are_on_unless_opted_out():
         ecr_keep_images=0,
         ecr_kms_key_arn=None,
         protect=True,
+        instance_role_policy=InstanceRolePolicy.MANAGED,
+        ssm_managed_instances=True,
     )
     assert parse_config("us-east-1", {"containerUser": "app:app"}).hardening.container_user == "app:app"
 
@@ -438,9 +445,30 @@ def test_secure_defaults_are_on_unless_opted_out():
             "the stack's Region us-east-1 (aws), which the endpoints serve.",
         ),
         ({"protect": "yes"}, "Invalid ecs-privatelink:protect 'yes': allowed values are true and false."),
+        (
+            {"instanceRolePolicy": "full"},
+            "Invalid ecs-privatelink:instanceRolePolicy 'full': allowed values are scoped and managed.",
+        ),
+        (
+            {"ssmManagedInstances": "on"},
+            "Invalid ecs-privatelink:ssmManagedInstances 'on': allowed values are true and false.",
+        ),
     ],
 )
 def test_bad_hardening_values_are_refused(raw, message):
     with pytest.raises(ConfigError) as refused:
         parse_config("us-east-1", raw)
     assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("raw", "managed"),
+    [
+        ({"workload": "true", "launchType": "EC2", "ssmManagedInstances": "true"}, True),
+        ({"workload": "true", "launchType": "FARGATE", "ssmManagedInstances": "true"}, False),
+        ({"workload": "false", "launchType": "EC2", "ssmManagedInstances": "true"}, False),
+        ({"workload": "true", "launchType": "EC2"}, False),
+    ],
+)
+def test_ssm_manages_only_container_instances_the_stack_makes(raw, managed):
+    assert parse_config("us-east-1", raw).ssm_managed_instances is managed

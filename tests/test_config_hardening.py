@@ -244,9 +244,24 @@ WARNINGS: list[tuple[dict[str, object], list[str]]] = [
             "remove it from the stack."
         ],
     ),
+    (
+        {**WORKLOAD, "ssmManagedInstances": "true"},
+        [
+            "ecs-privatelink:ssmManagedInstances has no effect: it applies to launchType EC2, not FARGATE; "
+            "remove it from the stack."
+        ],
+    ),
+    (
+        {"launchType": "EC2", "instanceRolePolicy": "managed"},
+        [
+            "ecs-privatelink:instanceRolePolicy has no effect: ecs-privatelink:workload is false; remove it "
+            "from the stack."
+        ],
+    ),
     # Defaults, as the CLI passes them, and keys that do apply warn of nothing.
     ({**WORKLOAD, **{key: value for key, value in DEFAULTS.items() if key != "workload"}}, []),
     ({**WORKLOAD, "launchType": "EC2", "instanceType": "m5.large", "imageTag": "20240101"}, []),
+    ({**WORKLOAD, "launchType": "EC2", "instanceRolePolicy": "managed", "ssmManagedInstances": "true"}, []),
     ({**WORKLOAD, "secrets": json.dumps({"DB": None}), "secretsKmsKeyArn": KMS_ARN}, []),
 ]
 

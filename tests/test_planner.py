@@ -15,7 +15,7 @@ from awsfacts import (
     service_name,
 )
 from ecs_privatelink.config import EXTRA_ENDPOINT_CHOICES
-from ecs_privatelink.planner import EXTRA_REASON, EndpointSpec, endpoint_policy, plan_endpoints
+from ecs_privatelink.planner import EXTRA_REASON, SSM_REASON, EndpointSpec, endpoint_policy, plan_endpoints
 from ecs_privatelink.pricing import INTERFACE_ENDPOINT_HOURLY, estimate_monthly_cost
 
 ACCOUNT = "123456789012"
@@ -203,6 +203,29 @@ def test_an_ecs_extra_in_a_post_line_region_brings_the_whole_trio():
 def test_an_ecs_extra_in_an_older_region_stays_alone():
     plan = plan_endpoints("us-east-1", Workload(LaunchType.FARGATE), ("ecs",))
     assert [(spec.key, spec.reasons) for spec in plan] == [("ecs", (EXTRA_REASON,))]
+
+
+@pytest.mark.parametrize(
+    ("region", "ssm_keys"),
+    [
+        ("us-east-1", ["ssm", "ssmmessages", "ec2messages"]),
+        ("ca-west-1", ["ssm", "ssmmessages", "ec2messages"]),  # opened December 2023
+        ("ap-southeast-7", ["ssm", "ssmmessages"]),  # opened in 2025: no ec2messages
+    ],
+)
+def test_ssm_managed_instances_add_the_endpoints_ssm_agent_needs_where_the_region_has_them(region, ssm_keys):
+    workload = Workload(LaunchType.EC2)
+    plain = plan_endpoints(region, workload)
+    managed = plan_endpoints(region, workload, ("ssm", "kms"), ssm_managed_instances=True)
+    assert [(spec.key, spec.reasons) for spec in managed[len(plain) :]] == [
+        ("ssm", (SSM_REASON, EXTRA_REASON)),
+        *((key, (SSM_REASON,)) for key in ssm_keys[1:]),
+        ("kms", (EXTRA_REASON,)),
+    ]
+    assert managed[: len(plain)] == plain
+    assert managed[-2].reason_text == [
+        "ssmManagedInstances: Systems Manager manages the container instances (Run Command, Session Manager)"
+    ]
 
 
 @pytest.mark.parametrize("key", ECS_TRIO)

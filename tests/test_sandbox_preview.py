@@ -51,7 +51,6 @@ EC2_CAPACITY_TYPES = {
     "aws:ecs/capacityProvider:CapacityProvider": 1,
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": 1,
     "aws:iam/instanceProfile:InstanceProfile": 1,
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
 }
 
 
@@ -91,6 +90,7 @@ def test_prod_preview_plans_the_ec2_network_with_the_ecs_trio_and_passes_the_pac
             **NETWORK_TYPES,
             **WORKLOAD_TYPES,
             **EC2_CAPACITY_TYPES,
+            "aws:iam/rolePolicy:RolePolicy": 3,  # and the instances' scoped agent policy (instanceRolePolicy)
             "aws:ec2/subnet:Subnet": 3,
             "aws:ec2/routeTable:RouteTable": 3,
             "aws:ec2/routeTableAssociation:RouteTableAssociation": 3,

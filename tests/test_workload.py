@@ -153,7 +153,7 @@ def test_ec2_workload_registers_exactly_its_resources_and_container_instances(ec
     }
     assert children(ec2, CAPACITY) == {
         ROLE: 1,
-        ROLE_POLICY_ATTACHMENT: 1,
+        ROLE_POLICY: 1,  # the scoped agent policy (instanceRolePolicy), no managed policy
         INSTANCE_PROFILE: 1,
         SECURITY_GROUP: 1,
         LAUNCH_TEMPLATE: 1,
@@ -250,10 +250,21 @@ def test_null_secrets_are_created_with_the_key_and_arns_are_referenced(ec2):
     assert secret.name == "app-secret-DB_PASSWORD"
     assert secret.inputs == {
         "name": "ecs-privatelink-prod/DB_PASSWORD",
-        "description": "DB_PASSWORD of the ecs-privatelink-prod tasks. Created empty: put its value "
-        "(aws secretsmanager put-secret-value) before the tasks start.",
+        "description": "DB_PASSWORD of the ecs-privatelink-prod tasks. Created empty: put its value before "
+        "the tasks start (aws secretsmanager put-secret-value --secret-id ecs-privatelink-prod/DB_PASSWORD "
+        "--secret-string '<value>').",
         "kmsKeyId": KMS_KEY_ARN,
     }
+    notes = [log for log in ec2.logs if log.message.startswith("Secret ")]
+    assert [(log.severity, log.message, log.urn) for log in notes] == [
+        (
+            "info",
+            "Secret ecs-privatelink-prod/DB_PASSWORD starts empty: tasks that read DB_PASSWORD fail until "
+            "you run aws secretsmanager put-secret-value --secret-id ecs-privatelink-prod/DB_PASSWORD "
+            "--secret-string '<value>'",
+            secret.urn,
+        )
+    ]
     assert containers(ec2)[0]["secrets"] == [
         {"name": "API_KEY", "valueFrom": API_KEY_ARN + ":password::"},
         {"name": "DB_PASSWORD", "valueFrom": secret.outputs["arn"]},
@@ -343,15 +354,94 @@ def test_task_role_is_separate_and_has_no_permissions(stack, request):
     assert task.inputs["executionRoleArn"] == one(recording, ROLE, "app-execution-role").outputs["arn"]
 
 
-def test_container_instances_get_the_ecs_instance_policy(ec2):
+def test_container_instances_get_only_the_agents_permissions_on_the_stacks_own_resources(ec2):
     role = one(ec2, ROLE, "app-capacity-instance-role")
     assert json.loads(role.inputs["assumeRolePolicy"]) == trust("ec2.amazonaws.com", None)
-    attachment = one(ec2, ROLE_POLICY_ATTACHMENT)
-    assert attachment.inputs["policyArn"] == (
-        "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+    assert not ec2.of_type(ROLE_POLICY_ATTACHMENT)  # neither the broad managed policy nor SSM's
+    policy = one(ec2, ROLE_POLICY, "app-capacity-instance-policy")
+    assert policy.property_dependencies["role"] == [role.urn]
+    cluster, log_group = one(ec2, CLUSTER).outputs["arn"], one(ec2, LOG_GROUP, "app-logs").outputs["arn"]
+    ids = endpoints(ec2)
+    assert json.loads(policy.inputs["policy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "JoinTheCluster",
+                "Effect": "Allow",
+                "Action": [
+                    "ecs:RegisterContainerInstance",
+                    "ecs:DeregisterContainerInstance",
+                    "ecs:SubmitAttachmentStateChanges",
+                    "ecs:SubmitContainerStateChange",
+                    "ecs:SubmitTaskStateChange",
+                ],
+                "Resource": cluster,
+            },
+            {
+                "Sid": "ServeAsContainerInstanceOfTheCluster",
+                "Effect": "Allow",
+                "Action": ["ecs:Poll", "ecs:StartTelemetrySession", "ecs:UpdateContainerInstancesState"],
+                "Resource": f"arn:aws:ecs:ca-west-1:{ACCOUNT_ID}:container-instance/*",
+                "Condition": {"ArnEquals": {"ecs:cluster": cluster}},
+            },
+            {
+                "Sid": "FindThePollEndpoint",
+                "Effect": "Allow",
+                "Action": "ecs:DiscoverPollEndpoint",
+                "Resource": "*",
+            },
+            {
+                "Sid": "PullImagesThroughTheVpcEndpoints",
+                "Effect": "Allow",
+                "Action": [
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer",
+                ],
+                "Resource": one(ec2, REPOSITORY).outputs["arn"],
+                "Condition": {"StringEquals": {"aws:SourceVpce": [ids["ecr.api"].id, ids["ecr.dkr"].id]}},
+            },
+            {
+                "Sid": "GetRegistryAuthorizationToken",
+                "Effect": "Allow",
+                "Action": "ecr:GetAuthorizationToken",
+                "Resource": "*",
+            },
+            {
+                "Sid": "WriteTaskLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"{log_group}:log-stream:*",
+            },
+        ],
+    }
+    profile = one(ec2, INSTANCE_PROFILE)
+    assert profile.property_dependencies["role"] == [role.urn]
+    assert policy.urn in profile.dependencies  # instances start with the agent's permissions in place
+
+
+def test_managed_instance_policy_and_ssm_are_opt_in():
+    recording = run_stack(
+        "prod", {**PROD_WORKLOAD, "instanceRolePolicy": "managed", "ssmManagedInstances": "true"}
     )
-    assert attachment.property_dependencies["role"] == [role.urn]
-    assert one(ec2, INSTANCE_PROFILE).property_dependencies["role"] == [role.urn]
+    role = one(recording, ROLE, "app-capacity-instance-role")
+    attached = {r.name: r for r in recording.of_type(ROLE_POLICY_ATTACHMENT)}
+    assert {name: r.inputs["policyArn"] for name, r in attached.items()} == {
+        "app-capacity-instance-policy": (
+            "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+        ),
+        "app-capacity-instance-ssm-policy": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    }
+    assert all(r.property_dependencies["role"] == [role.urn] for r in attached.values())
+    assert "app-capacity-instance-policy" not in {r.name for r in recording.of_type(ROLE_POLICY)}
+    profile = one(recording, INSTANCE_PROFILE)
+    assert {r.urn for r in attached.values()} <= set(profile.dependencies)
+    # ca-west-1 opened before 2024: it has ec2messages, and SSM Agent uses it there.
+    names = {key: r.inputs["serviceName"] for key, r in endpoints(recording).items()}
+    assert {key: names[key] for key in ("ssm", "ssmmessages", "ec2messages")} == {
+        key: f"com.amazonaws.ca-west-1.{key}" for key in ("ssm", "ssmmessages", "ec2messages")
+    }
+    assert len(names) == 11  # the eight of prod and SSM's three
 
 
 # --- task definition and service -----------------------------------------------------------------

@@ -18,7 +18,14 @@ from .images import (
     parse_private_ecr_image,
     private_ecr_registry,
 )
-from .needs import PLAN_ORDER, LaunchType, Need, Workload, required_endpoints
+from .needs import (
+    PLAN_ORDER,
+    LaunchType,
+    Need,
+    Workload,
+    required_endpoints,
+    ssm_managed_instance_endpoints,
+)
 from .regions import (
     PARTITION_DNS_SUFFIX,
     REGION_PARTITION,
@@ -92,5 +99,6 @@ __all__ = [
     "private_ecr_registry",
     "required_endpoints",
     "service_name",
+    "ssm_managed_instance_endpoints",
     "zone_serves",
 ]

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .ecstrio import ecs_trio_bound_by_c2
+from .regions import launched_2024_or_later
 from .services import ECS_TRIO
 
 
@@ -60,3 +61,11 @@ def required_endpoints(region: str, workload: Workload) -> list[Need]:
     if workload.awslogs:
         need("logs", "C8")
     return [Need(key, tuple(reasons[key])) for key in PLAN_ORDER if key in reasons]
+
+
+def ssm_managed_instance_endpoints(region: str) -> tuple[str, ...]:
+    """The interface endpoints SSM Agent needs on an instance without an internet path (Systems
+    Manager's VPC endpoint guide): ssm and ssmmessages, and ec2messages where the Region has it."""
+    if launched_2024_or_later(region):
+        return ("ssm", "ssmmessages")  # the agent sends Run Command messages over ssmmessages there
+    return ("ssm", "ssmmessages", "ec2messages")
