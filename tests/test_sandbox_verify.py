@@ -379,6 +379,89 @@ def test_an_ecs_agent_policy_without_ecs_poll_fails_c12(prod):
     assert "ecs:Poll" in _message(report, "endpoint-policy-valid")
 
 
+# C13: the task definitions' execution roles, read from IAM.
+
+
+def _execution_role(vpc_id: str) -> str:
+    """The name of the execution role of the task definition of prod's service."""
+    discovered = discover_vpc(AwsClients(REGION, moto=True), vpc_id, project="p", stack="s")
+    [task] = [r for r in discovered if r.type == "aws:ecs/taskDefinition:TaskDefinition"]
+    return str(task.inputs["executionRoleArn"]).rsplit("/", 1)[-1]
+
+
+def test_the_execution_role_is_read_with_its_policies_and_passes_c13(prod):
+    role = _execution_role(prod["vpcId"])
+    discovered = discover_vpc(AwsClients(REGION, moto=True), prod["vpcId"], project="p", stack="s")
+
+    [read] = [r for r in discovered if r.type == "aws:iam/role:Role"]
+    [inline] = [r for r in discovered if r.type == "aws:iam/rolePolicy:RolePolicy"]
+    assert read.id == role and read.inputs["arn"].endswith(f":role/{role}")
+    assert '"ecs-tasks.amazonaws.com"' in read.inputs["assumeRolePolicy"]
+    assert inline.inputs["role"] == role
+    assert '"aws:SourceVpce"' in inline.inputs["policy"]
+    report = _verify(prod["vpcId"])
+    assert [c.passed for c in report.checks if c.name == "ecr-pull-restricted-to-vpc"] == [True]
+
+
+def test_the_aws_managed_execution_policy_attached_fails_c13(prod):
+    role = _execution_role(prod["vpcId"])
+    iam = boto3.client("iam", region_name=REGION)
+    iam.attach_role_policy(
+        RoleName=role, PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+    )
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {("ecr-pull-restricted-to-vpc", "C13", role)}
+    assert _message(report, "ecr-pull-restricted-to-vpc") == (
+        f"Restrict ECR image pulls of task execution role '{role}' to your VPC (C13): grant "
+        "ecr:BatchGetImage and ecr:GetDownloadUrlForLayer with an aws:SourceVpce (or aws:SourceVpc) "
+        "condition instead of through managed policy AmazonECSTaskExecutionRolePolicy."
+    )
+    [check] = [c for c in report.checks if not c.passed]
+    assert check.enforcement_level == "advisory"
+
+
+def test_a_customer_managed_policy_with_open_pulls_fails_c13(prod):
+    role = _execution_role(prod["vpcId"])
+    iam = boto3.client("iam", region_name=REGION)
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}],
+    }
+    arn = iam.create_policy(PolicyName="pull-anything", PolicyDocument=json.dumps(document))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {("ecr-pull-restricted-to-vpc", "C13", role)}
+    assert _message(report, "ecr-pull-restricted-to-vpc").endswith(
+        f"condition instead of through policy '{arn}'."
+    )
+
+
+def test_a_conditioned_authorization_token_grant_fails_c13(prod):
+    role = _execution_role(prod["vpcId"])
+    iam = boto3.client("iam", region_name=REGION)
+    statement = {
+        "Effect": "Allow",
+        "Action": "ecr:GetAuthorizationToken",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceVpc": prod["vpcId"]}},
+    }
+    document = {"Version": "2012-10-17", "Statement": [statement]}
+    iam.put_role_policy(RoleName=role, PolicyName="token", PolicyDocument=json.dumps(document))
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {("ecr-pull-restricted-to-vpc", "C13", role)}
+    assert _message(report, "ecr-pull-restricted-to-vpc") == (
+        f"Grant ecr:GetAuthorizationToken in role policy '{role}:token' without an aws:SourceVpce or "
+        "aws:SourceVpc condition (C13): Fargate fetches the token through its own network interface, not "
+        f"the endpoint, so the condition makes image pulls of role '{role}' fail."
+    )
+
+
 # What only the live account shows: the container instances.
 
 

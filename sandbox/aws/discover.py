@@ -29,6 +29,10 @@ DHCP_OPTIONS_ASSOCIATION = "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAsso
 ECS_CLUSTER = "aws:ecs/cluster:Cluster"
 ECS_SERVICE = "aws:ecs/service:Service"
 ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+IAM_ROLE = "aws:iam/role:Role"
+IAM_POLICY = "aws:iam/policy:Policy"
+IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 # Endpoints in these states no longer serve the VPC.
 _GONE_STATES = {"deleting", "deleted", "rejected", "failed", "expired"}
@@ -46,6 +50,9 @@ class _Builder:
     def __init__(self, project: str, stack: str) -> None:
         self.project, self.stack = project, stack
         self.resources: list[RecordedResource] = []
+
+    def has(self, id_: str) -> bool:
+        return any(resource.id == id_ for resource in self.resources)
 
     def add(self, type_: str, id_: str, props: dict[str, Any]) -> None:
         outputs = {"id": id_, **props}
@@ -119,9 +126,14 @@ def _dhcp_options(ec2: Any, options_id: str) -> dict[str, Any]:
     }
 
 
-def _paged(ec2: Any, operation: str, key: str, filters: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
-    for page in ec2.get_paginator(operation).paginate(Filters=filters):
+def _listed(client: Any, operation: str, key: str, **kwargs: Any) -> Iterable[Any]:
+    """Every item of a paged list call, all pages."""
+    for page in client.get_paginator(operation).paginate(**kwargs):
         yield from page.get(key, [])
+
+
+def _paged(ec2: Any, operation: str, key: str, filters: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    return _listed(ec2, operation, key, Filters=filters)
 
 
 def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) -> list[RecordedResource]:
@@ -218,7 +230,9 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
         if str(endpoint.get("State", "")).lower() in _GONE_STATES:
             continue
         out.add(VPC_ENDPOINT, endpoint["VpcEndpointId"], _endpoint_props(endpoint))
-    _discover_ecs(clients("ecs"), subnet_ids, out)
+    # Only execution roles: C13 judges the image pulls they grant; the pack reads no task or instance role.
+    for role_arn in sorted(_discover_ecs(clients("ecs"), subnet_ids, out)):
+        _discover_role(clients("iam"), role_arn, out)
     return out.resources
 
 
@@ -265,11 +279,13 @@ def _task_definition_props(definition: dict[str, Any]) -> dict[str, Any]:
         "requiresCompatibilities": list(definition.get("requiresCompatibilities", [])),
         "networkMode": definition.get("networkMode", ""),
         "executionRoleArn": definition.get("executionRoleArn", ""),
+        "taskRoleArn": definition.get("taskRoleArn", ""),
     }
 
 
-def _discover_ecs(ecs: Any, subnet_ids: set[str], out: _Builder) -> None:
-    """The ECS services whose tasks run in the VPC's subnets, their task definitions and clusters."""
+def _discover_ecs(ecs: Any, subnet_ids: set[str], out: _Builder) -> set[str]:
+    """The ECS services whose tasks run in the VPC's subnets, their task definitions and clusters;
+    returns the task definitions' execution role ARNs."""
     clusters = [arn for page in ecs.get_paginator("list_clusters").paginate() for arn in page["clusterArns"]]
     task_definitions: set[str] = set()
     for cluster in clusters:
@@ -294,6 +310,60 @@ def _discover_ecs(ecs: Any, subnet_ids: set[str], out: _Builder) -> None:
         for service in in_vpc:
             out.add(ECS_SERVICE, service["serviceArn"], _service_props(service))
             task_definitions.add(service.get("taskDefinition", ""))
+    execution_roles: set[str] = set()
     for arn in sorted(task_definitions - {""}):
         definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
         out.add(ECS_TASK_DEFINITION, definition.get("family", arn), _task_definition_props(definition))
+        execution_roles.add(definition.get("executionRoleArn", ""))
+    return execution_roles - {""}
+
+
+def _managed_by_aws(policy_arn: str) -> bool:
+    """AWS managed policies (arn:<partition>:iam::aws:policy/...): the pack knows them by name."""
+    return policy_arn.split(":")[4:5] == ["aws"]
+
+
+def _discover_role(iam: Any, role_arn: str, out: _Builder) -> None:
+    """A task execution role as the stack declares one: the Role, a RolePolicy per inline policy, a
+    RolePolicyAttachment per attached policy, and a Policy with its default version per customer managed
+    policy. Each points at the role by name, as ``role=role.id`` does in a program."""
+    name = role_arn.rsplit("/", 1)[-1]
+    try:
+        role = iam.get_role(RoleName=name)["Role"]
+    except iam.exceptions.NoSuchEntityException:
+        return  # deleted: the tasks cannot start, which ECS reports; nothing here for C13 to read
+    if role_arn.startswith("arn:") and role["Arn"] != role_arn:
+        return  # a role of another account (or path) with the same name: not this one
+    out.add(
+        IAM_ROLE,
+        name,
+        {
+            "arn": role["Arn"],
+            "name": name,
+            "path": role.get("Path", "/"),
+            "assumeRolePolicy": _policy_text(role.get("AssumeRolePolicyDocument")),
+        },
+    )
+    for policy_name in _listed(iam, "list_role_policies", "PolicyNames", RoleName=name):
+        document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+        out.add(
+            IAM_ROLE_POLICY,
+            f"{name}:{policy_name}",  # the provider's RolePolicy id
+            {"role": name, "name": policy_name, "policy": _policy_text(document)},
+        )
+    for attached in _listed(iam, "list_attached_role_policies", "AttachedPolicies", RoleName=name):
+        policy_arn = attached["PolicyArn"]
+        out.add(IAM_ROLE_POLICY_ATTACHMENT, f"{name}/{policy_arn}", {"role": name, "policyArn": policy_arn})
+        if _managed_by_aws(policy_arn) or out.has(policy_arn):
+            continue
+        policy = iam.get_policy(PolicyArn=policy_arn)["Policy"]
+        version = iam.get_policy_version(PolicyArn=policy_arn, VersionId=policy["DefaultVersionId"])
+        out.add(
+            IAM_POLICY,
+            policy_arn,
+            {
+                "arn": policy_arn,
+                "name": policy.get("PolicyName", ""),
+                "policy": _policy_text(version["PolicyVersion"].get("Document")),
+            },
+        )
