@@ -266,6 +266,74 @@ def test_dhcp_options_the_pack_accepts_pass_c4(prod, servers):
     assert _failed(report) == set()
 
 
+def _resolver_endpoint(outputs: dict[str, Any], direction: str) -> str:
+    subnets = outputs["privateSubnetIds"][:2]  # Route 53 Resolver takes two addresses at least
+    return str(
+        boto3.client("route53resolver", region_name=REGION).create_resolver_endpoint(
+            CreatorRequestId=direction,
+            Name=f"{direction.lower()}-dns",
+            Direction=direction,
+            SecurityGroupIds=[outputs["endpointSecurityGroupId"]],
+            IpAddresses=[{"SubnetId": subnet} for subnet in subnets],
+        )["ResolverEndpoint"]["Id"]
+    )
+
+
+def test_custom_dns_servers_with_an_inbound_resolver_endpoint_pass_c4(prod):
+    _use_dns_servers(prod["vpcId"], ["8.8.8.8"])
+    resolver = _resolver_endpoint(prod, "INBOUND")
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == set()
+    discovered = discover_vpc(AwsClients(REGION, moto=True), prod["vpcId"], project="p", stack="s")
+    [read] = [r for r in discovered if r.type == "aws:route53/resolverEndpoint:ResolverEndpoint"]
+    assert read.id == resolver and read.inputs["direction"] == "INBOUND"
+    assert {a["subnetId"] for a in read.inputs["ipAddresses"]} == set(prod["privateSubnetIds"][:2])
+
+
+def test_custom_dns_servers_with_only_an_outbound_resolver_endpoint_fail_c4(prod):
+    options_id = _use_dns_servers(prod["vpcId"], ["8.8.8.8"])
+    _resolver_endpoint(prod, "OUTBOUND")
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {("vpc-dhcp-amazon-dns", "C4", options_id)}
+
+
+def _private_zone(vpc_id: str, name: str) -> str:
+    zone = boto3.client("route53", region_name=REGION).create_hosted_zone(
+        Name=name,
+        CallerReference=name,
+        HostedZoneConfig={"PrivateZone": True},
+        VPC={"VPCRegion": REGION, "VPCId": vpc_id},
+    )
+    return str(zone["HostedZone"]["Id"]).rsplit("/", 1)[-1]
+
+
+def test_a_private_zone_for_the_endpoint_name_serves_it_without_private_dns(prod):
+    # The hub pattern: the endpoint's name answered by a private hosted zone associated with the VPC.
+    _turn_off_private_dns(_endpoint_id(prod, "ecr.dkr"))
+    zone = _private_zone(prod["vpcId"], "dkr.ecr.ca-west-1.amazonaws.com")
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == set()
+    discovered = discover_vpc(AwsClients(REGION, moto=True), prod["vpcId"], project="p", stack="s")
+    [read] = [r for r in discovered if r.type == "aws:route53/zone:Zone"]
+    assert (read.id, read.inputs["name"]) == (zone, "dkr.ecr.ca-west-1.amazonaws.com")
+
+
+def test_a_private_zone_for_another_name_does_not_serve_the_endpoint(prod):
+    endpoint = _endpoint_id(prod, "ecr.dkr")
+    _turn_off_private_dns(endpoint)
+    _private_zone(prod["vpcId"], "internal.example")
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {("endpoint-private-dns", "C4", endpoint)}
+
+
 def test_a_copied_region_endpoint_and_a_duplicate_fail_c3_and_c15(prod):
     ec2 = _ec2()
     created = []

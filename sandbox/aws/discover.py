@@ -29,6 +29,8 @@ DHCP_OPTIONS_ASSOCIATION = "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAsso
 ECS_CLUSTER = "aws:ecs/cluster:Cluster"
 ECS_SERVICE = "aws:ecs/service:Service"
 ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+HOSTED_ZONE = "aws:route53/zone:Zone"
+RESOLVER_ENDPOINT = "aws:route53/resolverEndpoint:ResolverEndpoint"
 IAM_ROLE = "aws:iam/role:Role"
 IAM_POLICY = "aws:iam/policy:Policy"
 IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -231,9 +233,63 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
             continue
         out.add(VPC_ENDPOINT, endpoint["VpcEndpointId"], _endpoint_props(endpoint))
     # Only execution roles: C13 judges the image pulls they grant; the pack reads no task or instance role.
+    _discover_private_zones(clients("route53"), vpc_id, clients.region, out)
+    _discover_resolver_endpoints(clients("route53resolver"), vpc_id, out)
     for role_arn in sorted(_discover_ecs(clients("ecs"), subnet_ids, out)):
         _discover_role(clients("iam"), role_arn, out)
     return out.resources
+
+
+def _discover_private_zones(route53: Any, vpc_id: str, region: str, out: _Builder) -> None:
+    """The private hosted zones associated with the VPC, whoever owns them: a zone that answers for an
+    endpoint's name serves the VPC from a hub's endpoints (the pack accepts it for the endpoint)."""
+    token: dict[str, str] = {}
+    while True:  # no paginator for this call: NextToken by hand
+        page = route53.list_hosted_zones_by_vpc(VPCId=vpc_id, VPCRegion=region, **token)
+        for zone in page.get("HostedZoneSummaries", []):
+            zone_id = zone["HostedZoneId"].rsplit("/", 1)[-1]
+            out.add(
+                HOSTED_ZONE,
+                zone_id,
+                {
+                    "zoneId": zone_id,
+                    "name": zone["Name"].rstrip("."),  # the provider's name has no final dot
+                    "vpcs": [{"vpcId": vpc_id, "vpcRegion": region}],
+                },
+            )
+        if not page.get("NextToken"):
+            return
+        token = {"NextToken": page["NextToken"]}
+
+
+def _discover_resolver_endpoints(resolver: Any, vpc_id: str, out: _Builder) -> None:
+    """The VPC's Route 53 Resolver endpoints with their addresses: an inbound one lets custom DNS servers
+    forward AWS names to Amazon-provided DNS (C4). Rules are not read: the pack judges none."""
+    in_vpc = [{"Name": "HostVPCId", "Values": [vpc_id]}]
+    for endpoint in _listed(resolver, "list_resolver_endpoints", "ResolverEndpoints", Filters=in_vpc):
+        if endpoint.get("Status") in ("DELETING", "ACTION_NEEDED"):
+            continue  # not answering
+        addresses = _listed(
+            resolver,
+            "list_resolver_endpoint_ip_addresses",
+            "IpAddresses",
+            ResolverEndpointId=endpoint["Id"],
+        )
+        out.add(
+            RESOLVER_ENDPOINT,
+            endpoint["Id"],
+            {
+                "arn": endpoint.get("Arn", ""),
+                "name": endpoint.get("Name", ""),
+                "direction": endpoint.get("Direction", ""),
+                "hostVpcId": vpc_id,
+                "securityGroupIds": list(endpoint.get("SecurityGroupIds", [])),
+                "ipAddresses": [
+                    {"subnetId": a.get("SubnetId", ""), "ip": a.get("Ip", ""), "ipId": a.get("IpId", "")}
+                    for a in addresses
+                ],
+            },
+        )
 
 
 def _service_props(service: dict[str, Any]) -> dict[str, Any]:
