@@ -109,6 +109,13 @@ def test_a_fresh_deploy_passes_every_check_of_the_pack_and_of_verify(prod):
     assert {"stack-no-internet-route", "stack-endpoint-group-not-open", "ecs-agent-version-live"} <= names
     assert "ecs-endpoint-creation-order" not in names  # the plan's order: the live VPC cannot show it
     assert report.notes == []
+    discovered = discover_vpc(AwsClients(REGION, moto=True), prod["vpcId"], project="p", stack="s")
+    [group] = [r for r in discovered if r.type == "aws:autoscaling/group:Group"]
+    [template] = [r for r in discovered if r.type == "aws:ec2/launchTemplate:LaunchTemplate"]
+    assert set(group.inputs["vpcZoneIdentifiers"]) == set(prod["privateSubnetIds"])
+    assert group.inputs["launchTemplate"]["id"] == template.id
+    assert template.inputs["imageId"].startswith("resolve:ssm:/aws/service/ecs/")
+    assert template.inputs["metadataOptions"]["httpTokens"] == "required"
 
 
 def test_an_endpoint_deleted_out_of_band_fails_c1_c2_and_the_plan(prod):
@@ -188,22 +195,86 @@ def test_a_revoked_443_rule_fails_c5(prod):
     assert {c for _, c, _ in _failed(report)} == {"C5"}
 
 
-def test_443_from_a_security_group_passes_c5(prod):
+def _only_443_from(group_id: str, sources: list[str]) -> None:
     ec2 = _ec2()
-    group_id = prod["endpointSecurityGroupId"]
     group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
     ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=group["IpPermissions"])
-    tasks = ec2.create_security_group(GroupName="tasks", Description="tasks", VpcId=prod["vpcId"])["GroupId"]
+    pairs = [{"GroupId": source} for source in sources]
     ec2.authorize_security_group_ingress(
         GroupId=group_id,
-        IpPermissions=[
-            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": tasks}]}
-        ],
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": pairs}],
     )
+
+
+def _consumer_groups(outputs: dict[str, Any]) -> tuple[list[str], str]:
+    """The security groups of prod's service (its tasks) and of its container instances (launch template)."""
+    ecs = boto3.client("ecs", region_name=REGION)
+    [service] = ecs.describe_services(cluster=outputs["clusterName"], services=[outputs["serviceName"]])[
+        "services"
+    ]
+    tasks = service["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]
+    [group] = boto3.client("autoscaling", region_name=REGION).describe_auto_scaling_groups()[
+        "AutoScalingGroups"
+    ]
+    version = _ec2().describe_launch_template_versions(
+        LaunchTemplateId=group["LaunchTemplate"]["LaunchTemplateId"],
+        Versions=[group["LaunchTemplate"]["Version"]],
+    )["LaunchTemplateVersions"][0]
+    [interface] = version["LaunchTemplateData"]["NetworkInterfaces"]
+    [instances] = interface["Groups"]
+    return tasks, instances
+
+
+def test_443_from_the_consumers_security_groups_passes_c5(prod):
+    tasks, instances = _consumer_groups(prod)
+    _only_443_from(prod["endpointSecurityGroupId"], [*tasks, instances])
 
     report = _verify(prod["vpcId"])
 
     assert _failed(report) == set()
+
+
+def test_443_from_the_tasks_group_only_fails_c5_for_the_container_instances(prod):
+    # The container instances' agent reaches the ECS endpoints from the instances' own group.
+    tasks, instances = _consumer_groups(prod)
+    _only_443_from(prod["endpointSecurityGroupId"], tasks)
+
+    report = _verify(prod["vpcId"])
+
+    [group] = boto3.client("autoscaling", region_name=REGION).describe_auto_scaling_groups()[
+        "AutoScalingGroups"
+    ]
+    name = group["AutoScalingGroupName"]
+    assert {(n, c) for n, c, _ in _failed(report)} == {("endpoint-security-group-https", "C5")}
+    agent = _endpoint_id(prod, "ecs-agent")
+    assert [c.message for c in report.checks if not c.passed and c.resource == agent] == [
+        f"Allow inbound TCP 443 to VPC endpoint '{agent}' from Auto Scaling group '{name}' (C5): add a rule "
+        f"whose source is its security group ('{instances}') or its subnets' CIDRs, so that it reaches "
+        "ecs-agent through the endpoint its private DNS name resolves to."
+    ]
+
+
+def test_a_launch_template_version_with_a_literal_ami_fails_c10(prod):
+    autoscaling = boto3.client("autoscaling", region_name=REGION)
+    [group] = autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"]
+    template = group["LaunchTemplate"]["LaunchTemplateId"]
+    _ec2().create_launch_template_version(
+        LaunchTemplateId=template, SourceVersion="1", LaunchTemplateData={"ImageId": "ami-12345678"}
+    )
+    autoscaling.update_auto_scaling_group(
+        AutoScalingGroupName=group["AutoScalingGroupName"],
+        LaunchTemplate={"LaunchTemplateId": template, "Version": "2"},
+    )
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {("ecs-agent-version", "C10", template)}
+    assert _message(report, "ecs-agent-version") == (
+        f"Use the ECS-optimized AMI through its SSM parameter for '{template}' (imageId "
+        '"resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"), or make sure '
+        "AMI ami-12345678 runs ECS agent 1.25.1 or later (C10): the pack cannot prove its agent version. "
+        "Restart the agent or reboot instances that registered before the endpoints existed."
+    )
 
 
 def _turn_off_private_dns(endpoint_id: str) -> None:
@@ -618,6 +689,39 @@ def test_cli_verify_json_follows_its_schema(prod):
     [failed] = [check for check in result["checks"] if check["passed"] is False]
     assert failed["check"] == "endpoint-private-dns" and failed["consideration"] == "C4"
     assert failed["resource"] == _endpoint_id(prod, "ecs-agent")
+
+
+def _default_route_to_a_transit_gateway(outputs: dict[str, Any]) -> None:
+    ec2 = _ec2()
+    gateway = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    for table in outputs["routeTableIds"]:
+        ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", TransitGatewayId=gateway)
+
+
+_TRANSIT_NOTE = (
+    "reach AWS's public endpoints through the transit gateway (or other network) their subnets' default "
+    "route points at is not known (C8): create the logs endpoint unless that route leads to an internet "
+    "egress, and state which with the policy config transitGatewayEgress ('internet' or 'none')."
+)
+
+
+def test_what_the_pack_cannot_know_is_a_note_in_the_report_and_in_json(prod):
+    # A transit gateway route: whether the tasks reach CloudWatch Logs without its endpoint is not knowable.
+    _default_route_to_a_transit_gateway(prod)
+    _ec2().delete_vpc_endpoints(VpcEndpointIds=[_endpoint_id(prod, "logs")])
+
+    report = _verify(prod["vpcId"])
+
+    assert ("logs-endpoint-for-awslogs", "C8") not in {(name, c) for name, c, _ in _failed(report)}
+    [note] = report.notes
+    assert note.startswith("can't run policy 'logs-endpoint-for-awslogs' from policy pack '")
+    assert note.endswith(f" in VPC '{prod['vpcId']}' {_TRANSIT_NOTE}")
+    code, result = run_cli_json("verify", "--stack", "prod", "--vpc-id", prod["vpcId"])
+    assert code == 0  # a note is advisory: it does not fail the run
+    jsonschema.Draft7Validator(
+        json.loads((PROJECT_ROOT / "docs" / "verify.schema.json").read_text())
+    ).validate(result)
+    assert result["notes"] == [note]
 
 
 def test_cli_verify_without_vpc_or_state_file_is_an_error(tmp_path, capsys):

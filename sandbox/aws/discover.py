@@ -29,6 +29,10 @@ DHCP_OPTIONS_ASSOCIATION = "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAsso
 ECS_CLUSTER = "aws:ecs/cluster:Cluster"
 ECS_SERVICE = "aws:ecs/service:Service"
 ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+ECS_CAPACITY_PROVIDER = "aws:ecs/capacityProvider:CapacityProvider"
+ECS_CLUSTER_CAPACITY_PROVIDERS = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 HOSTED_ZONE = "aws:route53/zone:Zone"
 RESOLVER_ENDPOINT = "aws:route53/resolverEndpoint:ResolverEndpoint"
 IAM_ROLE = "aws:iam/role:Role"
@@ -56,13 +60,14 @@ class _Builder:
     def has(self, id_: str) -> bool:
         return any(resource.id == id_ for resource in self.resources)
 
-    def add(self, type_: str, id_: str, props: dict[str, Any]) -> None:
+    def add(self, type_: str, id_: str, props: dict[str, Any], *, name: str = "") -> None:
+        """One resource named by its id, or by ``name`` where one id stands for several (versions)."""
         outputs = {"id": id_, **props}
         self.resources.append(
             RecordedResource(
-                urn=urn_of(self.project, self.stack, type_, id_),
+                urn=urn_of(self.project, self.stack, type_, name or id_),
                 type=type_,
-                name=id_,
+                name=name or id_,
                 custom=True,
                 parent="",
                 provider="",
@@ -233,11 +238,108 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
             continue
         out.add(VPC_ENDPOINT, endpoint["VpcEndpointId"], _endpoint_props(endpoint))
     # Only execution roles: C13 judges the image pulls they grant; the pack reads no task or instance role.
+    _discover_auto_scaling_groups(clients("autoscaling"), ec2, subnet_ids, out)
     _discover_private_zones(clients("route53"), vpc_id, clients.region, out)
     _discover_resolver_endpoints(clients("route53resolver"), vpc_id, out)
     for role_arn in sorted(_discover_ecs(clients("ecs"), subnet_ids, out)):
         _discover_role(clients("iam"), role_arn, out)
     return out.resources
+
+
+def _template_spec(spec: dict[str, Any]) -> dict[str, str]:
+    return {
+        "id": spec.get("LaunchTemplateId", ""),
+        "name": spec.get("LaunchTemplateName", ""),
+        "version": str(spec.get("Version", "$Default")),
+    }
+
+
+def _group_props(group: dict[str, Any]) -> dict[str, Any]:
+    """An Auto Scaling group as pulumi-aws's Group: its subnets and the launch template it starts."""
+    props: dict[str, Any] = {
+        "name": group["AutoScalingGroupName"],
+        "arn": group.get("AutoScalingGroupARN", ""),
+        "vpcZoneIdentifiers": [s for s in str(group.get("VPCZoneIdentifier") or "").split(",") if s],
+        "minSize": group.get("MinSize", 0),
+        "maxSize": group.get("MaxSize", 0),
+    }
+    if group.get("LaunchTemplate"):
+        props["launchTemplate"] = _template_spec(group["LaunchTemplate"])
+    mixed = (group.get("MixedInstancesPolicy") or {}).get("LaunchTemplate")
+    if mixed:
+        spec = _template_spec(mixed.get("LaunchTemplateSpecification") or {})
+        props["mixedInstancesPolicy"] = {
+            "launchTemplate": {
+                "launchTemplateSpecification": {
+                    "launchTemplateId": spec["id"],
+                    "launchTemplateName": spec["name"],
+                    "version": spec["version"],
+                }
+            }
+        }
+    return props
+
+
+def _template_props(version: dict[str, Any]) -> dict[str, Any]:
+    """One version of a launch template as pulumi-aws's LaunchTemplate (user data stays base64)."""
+    data = version.get("LaunchTemplateData", {})
+    metadata = data.get("MetadataOptions") or {}
+    return {
+        "name": version.get("LaunchTemplateName", ""),
+        "latestVersion": version.get("VersionNumber", 0),
+        "imageId": data.get("ImageId", ""),  # a resolve:ssm: parameter stays one: no ResolveAlias
+        "instanceType": data.get("InstanceType", ""),
+        "userData": data.get("UserData", ""),
+        "vpcSecurityGroupIds": list(data.get("SecurityGroupIds", [])),
+        "networkInterfaces": [
+            {
+                "deviceIndex": interface.get("DeviceIndex", 0),
+                "associatePublicIpAddress": (
+                    str(interface["AssociatePublicIpAddress"]).lower()
+                    if "AssociatePublicIpAddress" in interface
+                    else ""
+                ),
+                "securityGroups": list(interface.get("Groups", [])),
+                "subnetId": interface.get("SubnetId", ""),
+            }
+            for interface in data.get("NetworkInterfaces", [])
+        ],
+        "metadataOptions": {
+            "httpEndpoint": metadata.get("HttpEndpoint", ""),
+            "httpTokens": metadata.get("HttpTokens", ""),
+            "httpPutResponseHopLimit": metadata.get("HttpPutResponseHopLimit", 0),
+        },
+        "iamInstanceProfile": {"arn": (data.get("IamInstanceProfile") or {}).get("Arn", "")},
+    }
+
+
+def _discover_auto_scaling_groups(autoscaling: Any, ec2: Any, subnet_ids: set[str], out: _Builder) -> None:
+    """The Auto Scaling groups that launch instances into the VPC's subnets, with the launch template
+    version each starts: container instances are EC2 consumers of the endpoints (C1, C10)."""
+    templates: dict[tuple[str, str], None] = {}  # (template id, version), once each
+    for group in _listed(autoscaling, "describe_auto_scaling_groups", "AutoScalingGroups"):
+        props = _group_props(group)
+        if not subnet_ids & set(props["vpcZoneIdentifiers"]):
+            continue
+        out.add(AUTOSCALING_GROUP, props["name"], props)
+        spec = props.get("launchTemplate") or (
+            props.get("mixedInstancesPolicy", {}).get("launchTemplate", {}).get("launchTemplateSpecification")
+        )
+        if spec:
+            templates[(spec.get("id") or spec.get("launchTemplateId", ""), spec.get("version", ""))] = None
+    for template_id, version in templates:
+        if not template_id:
+            continue  # named only: moto and AWS always return the id as well
+        [found] = ec2.describe_launch_template_versions(LaunchTemplateId=template_id, Versions=[version])[
+            "LaunchTemplateVersions"
+        ]
+        several = sum(1 for other, _ in templates if other == template_id) > 1
+        out.add(
+            LAUNCH_TEMPLATE,
+            template_id,
+            _template_props(found),
+            name=f"{template_id}:{found.get('VersionNumber')}" if several else "",
+        )
 
 
 def _discover_private_zones(route53: Any, vpc_id: str, region: str, out: _Builder) -> None:
@@ -363,6 +465,7 @@ def _discover_ecs(ecs: Any, subnet_ids: set[str], out: _Builder) -> set[str]:
         ]
         if in_vpc:
             out.add(ECS_CLUSTER, cluster, {"arn": cluster, "name": cluster.rsplit("/", 1)[-1]})
+            _discover_capacity_providers(ecs, cluster, out)
         for service in in_vpc:
             out.add(ECS_SERVICE, service["serviceArn"], _service_props(service))
             task_definitions.add(service.get("taskDefinition", ""))
@@ -372,6 +475,48 @@ def _discover_ecs(ecs: Any, subnet_ids: set[str], out: _Builder) -> set[str]:
         out.add(ECS_TASK_DEFINITION, definition.get("family", arn), _task_definition_props(definition))
         execution_roles.add(definition.get("executionRoleArn", ""))
     return execution_roles - {""}
+
+
+def _discover_capacity_providers(ecs: Any, cluster_arn: str, out: _Builder) -> None:
+    """A cluster's capacity providers and default strategy: which Auto Scaling groups run its container
+    instances, whatever AMI they start (the pack's other sign is an ECS-optimized AMI or ECS user data)."""
+    [cluster] = ecs.describe_clusters(clusters=[cluster_arn])["clusters"]
+    names = list(cluster.get("capacityProviders", []))
+    if not names:
+        return
+    name = cluster.get("clusterName", cluster_arn.rsplit("/", 1)[-1])
+    out.add(
+        ECS_CLUSTER_CAPACITY_PROVIDERS,
+        name,
+        {
+            "clusterName": name,
+            "capacityProviders": names,
+            "defaultCapacityProviderStrategies": [
+                {
+                    "capacityProvider": s["capacityProvider"],
+                    "weight": s.get("weight", 0),
+                    "base": s.get("base", 0),
+                }
+                for s in cluster.get("defaultCapacityProviderStrategy", [])
+            ],
+        },
+    )
+    for provider in ecs.describe_capacity_providers(capacityProviders=names)["capacityProviders"]:
+        group = provider.get("autoScalingGroupProvider")
+        if not group or out.has(provider["name"]):
+            continue  # FARGATE and FARGATE_SPOT have no group; a provider serves one cluster only
+        out.add(
+            ECS_CAPACITY_PROVIDER,
+            provider["name"],
+            {
+                "name": provider["name"],
+                "arn": provider.get("capacityProviderArn", ""),
+                "autoScalingGroupProvider": {
+                    "autoScalingGroupArn": group.get("autoScalingGroupArn", ""),
+                    "managedTerminationProtection": group.get("managedTerminationProtection", "DISABLED"),
+                },
+            },
+        )
 
 
 def _managed_by_aws(policy_arn: str) -> bool:
