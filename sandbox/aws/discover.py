@@ -4,6 +4,11 @@ Each AWS object becomes a ``RecordedResource`` of the Pulumi type that would hav
 provider's output property names (``aws:ec2/vpcEndpoint:VpcEndpoint`` with ``serviceName``,
 ``privateDnsEnabled``, ``subnetIds``, ...), named by its AWS id. References are literal ids, which the
 pack resolves against other resources' ``id`` outputs, as it does for an update's state.
+
+Read: the VPC and its network, endpoints and security groups; the ECS services whose tasks run in its
+subnets, their task definitions, clusters and capacity providers; the task definitions' execution roles
+and their policies (C13); the Auto Scaling groups launching into its subnets and the launch template
+version each starts; its private hosted zones and Route 53 Resolver endpoints. Read-only, every list paged.
 """
 
 import json
