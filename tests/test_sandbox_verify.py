@@ -14,7 +14,7 @@ from moto.ecs.models import ecs_backends
 
 from sandbox.aws.clients import AwsClients
 from sandbox.aws.deploy import deploy_stack, planned_endpoint_policies
-from sandbox.aws.discover import discover_vpc
+from sandbox.aws.discover import _Builder, _discover_role, discover_vpc
 from sandbox.aws.verify import (
     RESTART_AGENT,
     StaleInstance,
@@ -599,6 +599,20 @@ def test_a_conditioned_authorization_token_grant_fails_c13(prod):
         "aws:SourceVpc condition (C13): Fargate fetches the token through its own network interface, not "
         f"the endpoint, so the condition makes image pulls of role '{role}' fail."
     )
+
+
+def test_an_execution_role_of_another_account_or_deleted_is_not_read(moto):
+    moto.reset()
+    iam = boto3.client("iam", region_name=REGION)
+    trust = {"Version": "2012-10-17", "Statement": []}
+    iam.create_role(RoleName="shared-name", AssumeRolePolicyDocument=json.dumps(trust))
+    out = _Builder("p", "s")
+
+    _discover_role(iam, "arn:aws:iam::210987654321:role/shared-name", out)  # same name, other account
+    _discover_role(iam, f"arn:aws:iam::{ACCOUNT}:role/deleted", out)
+    assert out.resources == []
+    _discover_role(iam, f"arn:aws:iam::{ACCOUNT}:role/shared-name", out)
+    assert [(r.type, r.id) for r in out.resources] == [("aws:iam/role:Role", "shared-name")]
 
 
 # What only the live account shows: the container instances.
