@@ -14,7 +14,7 @@ from moto.ecs.models import ecs_backends
 
 from sandbox.aws.clients import AwsClients
 from sandbox.aws.deploy import deploy_stack, planned_endpoint_policies
-from sandbox.aws.discover import discover_vpc
+from sandbox.aws.discover import _Builder, _discover_role, discover_vpc
 from sandbox.aws.verify import (
     RESTART_AGENT,
     StaleInstance,
@@ -109,6 +109,13 @@ def test_a_fresh_deploy_passes_every_check_of_the_pack_and_of_verify(prod):
     assert {"stack-no-internet-route", "stack-endpoint-group-not-open", "ecs-agent-version-live"} <= names
     assert "ecs-endpoint-creation-order" not in names  # the plan's order: the live VPC cannot show it
     assert report.notes == []
+    discovered = discover_vpc(AwsClients(REGION, moto=True), prod["vpcId"], project="p", stack="s")
+    [group] = [r for r in discovered if r.type == "aws:autoscaling/group:Group"]
+    [template] = [r for r in discovered if r.type == "aws:ec2/launchTemplate:LaunchTemplate"]
+    assert set(group.inputs["vpcZoneIdentifiers"]) == set(prod["privateSubnetIds"])
+    assert group.inputs["launchTemplate"]["id"] == template.id
+    assert template.inputs["imageId"].startswith("resolve:ssm:/aws/service/ecs/")
+    assert template.inputs["metadataOptions"]["httpTokens"] == "required"
 
 
 def test_an_endpoint_deleted_out_of_band_fails_c1_c2_and_the_plan(prod):
@@ -188,22 +195,86 @@ def test_a_revoked_443_rule_fails_c5(prod):
     assert {c for _, c, _ in _failed(report)} == {"C5"}
 
 
-def test_443_from_a_security_group_passes_c5(prod):
+def _only_443_from(group_id: str, sources: list[str]) -> None:
     ec2 = _ec2()
-    group_id = prod["endpointSecurityGroupId"]
     group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
     ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=group["IpPermissions"])
-    tasks = ec2.create_security_group(GroupName="tasks", Description="tasks", VpcId=prod["vpcId"])["GroupId"]
+    pairs = [{"GroupId": source} for source in sources]
     ec2.authorize_security_group_ingress(
         GroupId=group_id,
-        IpPermissions=[
-            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": tasks}]}
-        ],
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": pairs}],
     )
+
+
+def _consumer_groups(outputs: dict[str, Any]) -> tuple[list[str], str]:
+    """The security groups of prod's service (its tasks) and of its container instances (launch template)."""
+    ecs = boto3.client("ecs", region_name=REGION)
+    [service] = ecs.describe_services(cluster=outputs["clusterName"], services=[outputs["serviceName"]])[
+        "services"
+    ]
+    tasks = service["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]
+    [group] = boto3.client("autoscaling", region_name=REGION).describe_auto_scaling_groups()[
+        "AutoScalingGroups"
+    ]
+    version = _ec2().describe_launch_template_versions(
+        LaunchTemplateId=group["LaunchTemplate"]["LaunchTemplateId"],
+        Versions=[group["LaunchTemplate"]["Version"]],
+    )["LaunchTemplateVersions"][0]
+    [interface] = version["LaunchTemplateData"]["NetworkInterfaces"]
+    [instances] = interface["Groups"]
+    return tasks, instances
+
+
+def test_443_from_the_consumers_security_groups_passes_c5(prod):
+    tasks, instances = _consumer_groups(prod)
+    _only_443_from(prod["endpointSecurityGroupId"], [*tasks, instances])
 
     report = _verify(prod["vpcId"])
 
     assert _failed(report) == set()
+
+
+def test_443_from_the_tasks_group_only_fails_c5_for_the_container_instances(prod):
+    # The container instances' agent reaches the ECS endpoints from the instances' own group.
+    tasks, instances = _consumer_groups(prod)
+    _only_443_from(prod["endpointSecurityGroupId"], tasks)
+
+    report = _verify(prod["vpcId"])
+
+    [group] = boto3.client("autoscaling", region_name=REGION).describe_auto_scaling_groups()[
+        "AutoScalingGroups"
+    ]
+    name = group["AutoScalingGroupName"]
+    assert {(n, c) for n, c, _ in _failed(report)} == {("endpoint-security-group-https", "C5")}
+    agent = _endpoint_id(prod, "ecs-agent")
+    assert [c.message for c in report.checks if not c.passed and c.resource == agent] == [
+        f"Allow inbound TCP 443 to VPC endpoint '{agent}' from Auto Scaling group '{name}' (C5): add a rule "
+        f"whose source is its security group ('{instances}') or its subnets' CIDRs, so that it reaches "
+        "ecs-agent through the endpoint its private DNS name resolves to."
+    ]
+
+
+def test_a_launch_template_version_with_a_literal_ami_fails_c10(prod):
+    autoscaling = boto3.client("autoscaling", region_name=REGION)
+    [group] = autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"]
+    template = group["LaunchTemplate"]["LaunchTemplateId"]
+    _ec2().create_launch_template_version(
+        LaunchTemplateId=template, SourceVersion="1", LaunchTemplateData={"ImageId": "ami-12345678"}
+    )
+    autoscaling.update_auto_scaling_group(
+        AutoScalingGroupName=group["AutoScalingGroupName"],
+        LaunchTemplate={"LaunchTemplateId": template, "Version": "2"},
+    )
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {("ecs-agent-version", "C10", template)}
+    assert _message(report, "ecs-agent-version") == (
+        f"Use the ECS-optimized AMI through its SSM parameter for '{template}' (imageId "
+        '"resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"), or make sure '
+        "AMI ami-12345678 runs ECS agent 1.25.1 or later (C10): the pack cannot prove its agent version. "
+        "Restart the agent or reboot instances that registered before the endpoints existed."
+    )
 
 
 def _turn_off_private_dns(endpoint_id: str) -> None:
@@ -264,6 +335,74 @@ def test_dhcp_options_the_pack_accepts_pass_c4(prod, servers):
     report = _verify(prod["vpcId"])
 
     assert _failed(report) == set()
+
+
+def _resolver_endpoint(outputs: dict[str, Any], direction: str) -> str:
+    subnets = outputs["privateSubnetIds"][:2]  # Route 53 Resolver takes two addresses at least
+    return str(
+        boto3.client("route53resolver", region_name=REGION).create_resolver_endpoint(
+            CreatorRequestId=direction,
+            Name=f"{direction.lower()}-dns",
+            Direction=direction,
+            SecurityGroupIds=[outputs["endpointSecurityGroupId"]],
+            IpAddresses=[{"SubnetId": subnet} for subnet in subnets],
+        )["ResolverEndpoint"]["Id"]
+    )
+
+
+def test_custom_dns_servers_with_an_inbound_resolver_endpoint_pass_c4(prod):
+    _use_dns_servers(prod["vpcId"], ["8.8.8.8"])
+    resolver = _resolver_endpoint(prod, "INBOUND")
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == set()
+    discovered = discover_vpc(AwsClients(REGION, moto=True), prod["vpcId"], project="p", stack="s")
+    [read] = [r for r in discovered if r.type == "aws:route53/resolverEndpoint:ResolverEndpoint"]
+    assert read.id == resolver and read.inputs["direction"] == "INBOUND"
+    assert {a["subnetId"] for a in read.inputs["ipAddresses"]} == set(prod["privateSubnetIds"][:2])
+
+
+def test_custom_dns_servers_with_only_an_outbound_resolver_endpoint_fail_c4(prod):
+    options_id = _use_dns_servers(prod["vpcId"], ["8.8.8.8"])
+    _resolver_endpoint(prod, "OUTBOUND")
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {("vpc-dhcp-amazon-dns", "C4", options_id)}
+
+
+def _private_zone(vpc_id: str, name: str) -> str:
+    zone = boto3.client("route53", region_name=REGION).create_hosted_zone(
+        Name=name,
+        CallerReference=name,
+        HostedZoneConfig={"PrivateZone": True},
+        VPC={"VPCRegion": REGION, "VPCId": vpc_id},
+    )
+    return str(zone["HostedZone"]["Id"]).rsplit("/", 1)[-1]
+
+
+def test_a_private_zone_for_the_endpoint_name_serves_it_without_private_dns(prod):
+    # The hub pattern: the endpoint's name answered by a private hosted zone associated with the VPC.
+    _turn_off_private_dns(_endpoint_id(prod, "ecr.dkr"))
+    zone = _private_zone(prod["vpcId"], "dkr.ecr.ca-west-1.amazonaws.com")
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == set()
+    discovered = discover_vpc(AwsClients(REGION, moto=True), prod["vpcId"], project="p", stack="s")
+    [read] = [r for r in discovered if r.type == "aws:route53/zone:Zone"]
+    assert (read.id, read.inputs["name"]) == (zone, "dkr.ecr.ca-west-1.amazonaws.com")
+
+
+def test_a_private_zone_for_another_name_does_not_serve_the_endpoint(prod):
+    endpoint = _endpoint_id(prod, "ecr.dkr")
+    _turn_off_private_dns(endpoint)
+    _private_zone(prod["vpcId"], "internal.example")
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {("endpoint-private-dns", "C4", endpoint)}
 
 
 def test_a_copied_region_endpoint_and_a_duplicate_fail_c3_and_c15(prod):
@@ -379,6 +518,103 @@ def test_an_ecs_agent_policy_without_ecs_poll_fails_c12(prod):
     assert "ecs:Poll" in _message(report, "endpoint-policy-valid")
 
 
+# C13: the task definitions' execution roles, read from IAM.
+
+
+def _execution_role(vpc_id: str) -> str:
+    """The name of the execution role of the task definition of prod's service."""
+    discovered = discover_vpc(AwsClients(REGION, moto=True), vpc_id, project="p", stack="s")
+    [task] = [r for r in discovered if r.type == "aws:ecs/taskDefinition:TaskDefinition"]
+    return str(task.inputs["executionRoleArn"]).rsplit("/", 1)[-1]
+
+
+def test_the_execution_role_is_read_with_its_policies_and_passes_c13(prod):
+    role = _execution_role(prod["vpcId"])
+    discovered = discover_vpc(AwsClients(REGION, moto=True), prod["vpcId"], project="p", stack="s")
+
+    [read] = [r for r in discovered if r.type == "aws:iam/role:Role"]
+    [inline] = [r for r in discovered if r.type == "aws:iam/rolePolicy:RolePolicy"]
+    assert read.id == role and read.inputs["arn"].endswith(f":role/{role}")
+    assert '"ecs-tasks.amazonaws.com"' in read.inputs["assumeRolePolicy"]
+    assert inline.inputs["role"] == role
+    assert '"aws:SourceVpce"' in inline.inputs["policy"]
+    report = _verify(prod["vpcId"])
+    assert [c.passed for c in report.checks if c.name == "ecr-pull-restricted-to-vpc"] == [True]
+
+
+def test_the_aws_managed_execution_policy_attached_fails_c13(prod):
+    role = _execution_role(prod["vpcId"])
+    iam = boto3.client("iam", region_name=REGION)
+    iam.attach_role_policy(
+        RoleName=role, PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+    )
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {("ecr-pull-restricted-to-vpc", "C13", role)}
+    assert _message(report, "ecr-pull-restricted-to-vpc") == (
+        f"Restrict ECR image pulls of task execution role '{role}' to your VPC (C13): grant "
+        "ecr:BatchGetImage and ecr:GetDownloadUrlForLayer with an aws:SourceVpce (or aws:SourceVpc) "
+        "condition instead of through managed policy AmazonECSTaskExecutionRolePolicy."
+    )
+    [check] = [c for c in report.checks if not c.passed]
+    assert check.enforcement_level == "advisory"
+
+
+def test_a_customer_managed_policy_with_open_pulls_fails_c13(prod):
+    role = _execution_role(prod["vpcId"])
+    iam = boto3.client("iam", region_name=REGION)
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}],
+    }
+    arn = iam.create_policy(PolicyName="pull-anything", PolicyDocument=json.dumps(document))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {("ecr-pull-restricted-to-vpc", "C13", role)}
+    assert _message(report, "ecr-pull-restricted-to-vpc").endswith(
+        f"condition instead of through policy '{arn}'."
+    )
+
+
+def test_a_conditioned_authorization_token_grant_fails_c13(prod):
+    role = _execution_role(prod["vpcId"])
+    iam = boto3.client("iam", region_name=REGION)
+    statement = {
+        "Effect": "Allow",
+        "Action": "ecr:GetAuthorizationToken",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceVpc": prod["vpcId"]}},
+    }
+    document = {"Version": "2012-10-17", "Statement": [statement]}
+    iam.put_role_policy(RoleName=role, PolicyName="token", PolicyDocument=json.dumps(document))
+
+    report = _verify(prod["vpcId"])
+
+    assert _failed(report) == {("ecr-pull-restricted-to-vpc", "C13", role)}
+    assert _message(report, "ecr-pull-restricted-to-vpc") == (
+        f"Grant ecr:GetAuthorizationToken in role policy '{role}:token' without an aws:SourceVpce or "
+        "aws:SourceVpc condition (C13): Fargate fetches the token through its own network interface, not "
+        f"the endpoint, so the condition makes image pulls of role '{role}' fail."
+    )
+
+
+def test_an_execution_role_of_another_account_or_deleted_is_not_read(moto):
+    moto.reset()
+    iam = boto3.client("iam", region_name=REGION)
+    trust = {"Version": "2012-10-17", "Statement": []}
+    iam.create_role(RoleName="shared-name", AssumeRolePolicyDocument=json.dumps(trust))
+    out = _Builder("p", "s")
+
+    _discover_role(iam, "arn:aws:iam::210987654321:role/shared-name", out)  # same name, other account
+    _discover_role(iam, f"arn:aws:iam::{ACCOUNT}:role/deleted", out)
+    assert out.resources == []
+    _discover_role(iam, f"arn:aws:iam::{ACCOUNT}:role/shared-name", out)
+    assert [(r.type, r.id) for r in out.resources] == [("aws:iam/role:Role", "shared-name")]
+
+
 # What only the live account shows: the container instances.
 
 
@@ -467,6 +703,39 @@ def test_cli_verify_json_follows_its_schema(prod):
     [failed] = [check for check in result["checks"] if check["passed"] is False]
     assert failed["check"] == "endpoint-private-dns" and failed["consideration"] == "C4"
     assert failed["resource"] == _endpoint_id(prod, "ecs-agent")
+
+
+def _default_route_to_a_transit_gateway(outputs: dict[str, Any]) -> None:
+    ec2 = _ec2()
+    gateway = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    for table in outputs["routeTableIds"]:
+        ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", TransitGatewayId=gateway)
+
+
+_TRANSIT_NOTE = (
+    "reach AWS's public endpoints through the transit gateway (or other network) their subnets' default "
+    "route points at is not known (C8): create the logs endpoint unless that route leads to an internet "
+    "egress, and state which with the policy config transitGatewayEgress ('internet' or 'none')."
+)
+
+
+def test_what_the_pack_cannot_know_is_a_note_in_the_report_and_in_json(prod):
+    # A transit gateway route: whether the tasks reach CloudWatch Logs without its endpoint is not knowable.
+    _default_route_to_a_transit_gateway(prod)
+    _ec2().delete_vpc_endpoints(VpcEndpointIds=[_endpoint_id(prod, "logs")])
+
+    report = _verify(prod["vpcId"])
+
+    assert ("logs-endpoint-for-awslogs", "C8") not in {(name, c) for name, c, _ in _failed(report)}
+    [note] = report.notes
+    assert note.startswith("can't run policy 'logs-endpoint-for-awslogs' from policy pack '")
+    assert note.endswith(f" in VPC '{prod['vpcId']}' {_TRANSIT_NOTE}")
+    code, result = run_cli_json("verify", "--stack", "prod", "--vpc-id", prod["vpcId"])
+    assert code == 0  # a note is advisory: it does not fail the run
+    jsonschema.Draft7Validator(
+        json.loads((PROJECT_ROOT / "docs" / "verify.schema.json").read_text())
+    ).validate(result)
+    assert result["notes"] == [note]
 
 
 def test_cli_verify_without_vpc_or_state_file_is_an_error(tmp_path, capsys):

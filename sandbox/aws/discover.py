@@ -4,6 +4,11 @@ Each AWS object becomes a ``RecordedResource`` of the Pulumi type that would hav
 provider's output property names (``aws:ec2/vpcEndpoint:VpcEndpoint`` with ``serviceName``,
 ``privateDnsEnabled``, ``subnetIds``, ...), named by its AWS id. References are literal ids, which the
 pack resolves against other resources' ``id`` outputs, as it does for an update's state.
+
+Read: the VPC and its network, endpoints and security groups; the ECS services whose tasks run in its
+subnets, their task definitions, clusters and capacity providers; the task definitions' execution roles
+and their policies (C13); the Auto Scaling groups launching into its subnets and the launch template
+version each starts; its private hosted zones and Route 53 Resolver endpoints. Read-only, every list paged.
 """
 
 import json
@@ -29,6 +34,16 @@ DHCP_OPTIONS_ASSOCIATION = "aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAsso
 ECS_CLUSTER = "aws:ecs/cluster:Cluster"
 ECS_SERVICE = "aws:ecs/service:Service"
 ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+ECS_CAPACITY_PROVIDER = "aws:ecs/capacityProvider:CapacityProvider"
+ECS_CLUSTER_CAPACITY_PROVIDERS = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"
+AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+HOSTED_ZONE = "aws:route53/zone:Zone"
+RESOLVER_ENDPOINT = "aws:route53/resolverEndpoint:ResolverEndpoint"
+IAM_ROLE = "aws:iam/role:Role"
+IAM_POLICY = "aws:iam/policy:Policy"
+IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 # Endpoints in these states no longer serve the VPC.
 _GONE_STATES = {"deleting", "deleted", "rejected", "failed", "expired"}
@@ -47,13 +62,17 @@ class _Builder:
         self.project, self.stack = project, stack
         self.resources: list[RecordedResource] = []
 
-    def add(self, type_: str, id_: str, props: dict[str, Any]) -> None:
+    def has(self, id_: str) -> bool:
+        return any(resource.id == id_ for resource in self.resources)
+
+    def add(self, type_: str, id_: str, props: dict[str, Any], *, name: str = "") -> None:
+        """One resource named by its id, or by ``name`` where one id stands for several (versions)."""
         outputs = {"id": id_, **props}
         self.resources.append(
             RecordedResource(
-                urn=urn_of(self.project, self.stack, type_, id_),
+                urn=urn_of(self.project, self.stack, type_, name or id_),
                 type=type_,
-                name=id_,
+                name=name or id_,
                 custom=True,
                 parent="",
                 provider="",
@@ -119,9 +138,14 @@ def _dhcp_options(ec2: Any, options_id: str) -> dict[str, Any]:
     }
 
 
-def _paged(ec2: Any, operation: str, key: str, filters: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
-    for page in ec2.get_paginator(operation).paginate(Filters=filters):
+def _listed(client: Any, operation: str, key: str, **kwargs: Any) -> Iterable[Any]:
+    """Every item of a paged list call, all pages."""
+    for page in client.get_paginator(operation).paginate(**kwargs):
         yield from page.get(key, [])
+
+
+def _paged(ec2: Any, operation: str, key: str, filters: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    return _listed(ec2, operation, key, Filters=filters)
 
 
 def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) -> list[RecordedResource]:
@@ -218,8 +242,161 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
         if str(endpoint.get("State", "")).lower() in _GONE_STATES:
             continue
         out.add(VPC_ENDPOINT, endpoint["VpcEndpointId"], _endpoint_props(endpoint))
-    _discover_ecs(clients("ecs"), subnet_ids, out)
+    # Only execution roles: C13 judges the image pulls they grant; the pack reads no task or instance role.
+    _discover_auto_scaling_groups(clients("autoscaling"), ec2, subnet_ids, out)
+    _discover_private_zones(clients("route53"), vpc_id, clients.region, out)
+    _discover_resolver_endpoints(clients("route53resolver"), vpc_id, out)
+    for role_arn in sorted(_discover_ecs(clients("ecs"), subnet_ids, out)):
+        _discover_role(clients("iam"), role_arn, out)
     return out.resources
+
+
+def _template_spec(spec: dict[str, Any]) -> dict[str, str]:
+    return {
+        "id": spec.get("LaunchTemplateId", ""),
+        "name": spec.get("LaunchTemplateName", ""),
+        "version": str(spec.get("Version", "$Default")),
+    }
+
+
+def _group_props(group: dict[str, Any]) -> dict[str, Any]:
+    """An Auto Scaling group as pulumi-aws's Group: its subnets and the launch template it starts."""
+    props: dict[str, Any] = {
+        "name": group["AutoScalingGroupName"],
+        "arn": group.get("AutoScalingGroupARN", ""),
+        "vpcZoneIdentifiers": [s for s in str(group.get("VPCZoneIdentifier") or "").split(",") if s],
+        "minSize": group.get("MinSize", 0),
+        "maxSize": group.get("MaxSize", 0),
+    }
+    if group.get("LaunchTemplate"):
+        props["launchTemplate"] = _template_spec(group["LaunchTemplate"])
+    mixed = (group.get("MixedInstancesPolicy") or {}).get("LaunchTemplate")
+    if mixed:
+        spec = _template_spec(mixed.get("LaunchTemplateSpecification") or {})
+        props["mixedInstancesPolicy"] = {
+            "launchTemplate": {
+                "launchTemplateSpecification": {
+                    "launchTemplateId": spec["id"],
+                    "launchTemplateName": spec["name"],
+                    "version": spec["version"],
+                }
+            }
+        }
+    return props
+
+
+def _template_props(version: dict[str, Any]) -> dict[str, Any]:
+    """One version of a launch template as pulumi-aws's LaunchTemplate (user data stays base64)."""
+    data = version.get("LaunchTemplateData", {})
+    metadata = data.get("MetadataOptions") or {}
+    return {
+        "name": version.get("LaunchTemplateName", ""),
+        "latestVersion": version.get("VersionNumber", 0),
+        "imageId": data.get("ImageId", ""),  # a resolve:ssm: parameter stays one: no ResolveAlias
+        "instanceType": data.get("InstanceType", ""),
+        "userData": data.get("UserData", ""),
+        "vpcSecurityGroupIds": list(data.get("SecurityGroupIds", [])),
+        "networkInterfaces": [
+            {
+                "deviceIndex": interface.get("DeviceIndex", 0),
+                "associatePublicIpAddress": (
+                    str(interface["AssociatePublicIpAddress"]).lower()
+                    if "AssociatePublicIpAddress" in interface
+                    else ""
+                ),
+                "securityGroups": list(interface.get("Groups", [])),
+                "subnetId": interface.get("SubnetId", ""),
+            }
+            for interface in data.get("NetworkInterfaces", [])
+        ],
+        "metadataOptions": {
+            "httpEndpoint": metadata.get("HttpEndpoint", ""),
+            "httpTokens": metadata.get("HttpTokens", ""),
+            "httpPutResponseHopLimit": metadata.get("HttpPutResponseHopLimit", 0),
+        },
+        "iamInstanceProfile": {"arn": (data.get("IamInstanceProfile") or {}).get("Arn", "")},
+    }
+
+
+def _discover_auto_scaling_groups(autoscaling: Any, ec2: Any, subnet_ids: set[str], out: _Builder) -> None:
+    """The Auto Scaling groups that launch instances into the VPC's subnets, with the launch template
+    version each starts: container instances are EC2 consumers of the endpoints (C1, C10)."""
+    templates: dict[tuple[str, str], None] = {}  # (template id, version), once each
+    for group in _listed(autoscaling, "describe_auto_scaling_groups", "AutoScalingGroups"):
+        props = _group_props(group)
+        if not subnet_ids & set(props["vpcZoneIdentifiers"]):
+            continue
+        out.add(AUTOSCALING_GROUP, props["name"], props)
+        spec = props.get("launchTemplate") or (
+            props.get("mixedInstancesPolicy", {}).get("launchTemplate", {}).get("launchTemplateSpecification")
+        )
+        if spec:
+            templates[(spec.get("id") or spec.get("launchTemplateId", ""), spec.get("version", ""))] = None
+    for template_id, version in templates:
+        if not template_id:
+            continue  # named only: moto and AWS always return the id as well
+        [found] = ec2.describe_launch_template_versions(LaunchTemplateId=template_id, Versions=[version])[
+            "LaunchTemplateVersions"
+        ]
+        several = sum(1 for other, _ in templates if other == template_id) > 1
+        out.add(
+            LAUNCH_TEMPLATE,
+            template_id,
+            _template_props(found),
+            name=f"{template_id}:{found.get('VersionNumber')}" if several else "",
+        )
+
+
+def _discover_private_zones(route53: Any, vpc_id: str, region: str, out: _Builder) -> None:
+    """The private hosted zones associated with the VPC, whoever owns them: a zone that answers for an
+    endpoint's name serves the VPC from a hub's endpoints (the pack accepts it for the endpoint)."""
+    token: dict[str, str] = {}
+    while True:  # no paginator for this call: NextToken by hand
+        page = route53.list_hosted_zones_by_vpc(VPCId=vpc_id, VPCRegion=region, **token)
+        for zone in page.get("HostedZoneSummaries", []):
+            zone_id = zone["HostedZoneId"].rsplit("/", 1)[-1]
+            out.add(
+                HOSTED_ZONE,
+                zone_id,
+                {
+                    "zoneId": zone_id,
+                    "name": zone["Name"].rstrip("."),  # the provider's name has no final dot
+                    "vpcs": [{"vpcId": vpc_id, "vpcRegion": region}],
+                },
+            )
+        if not page.get("NextToken"):
+            return
+        token = {"NextToken": page["NextToken"]}
+
+
+def _discover_resolver_endpoints(resolver: Any, vpc_id: str, out: _Builder) -> None:
+    """The VPC's Route 53 Resolver endpoints with their addresses: an inbound one lets custom DNS servers
+    forward AWS names to Amazon-provided DNS (C4). Rules are not read: the pack judges none."""
+    in_vpc = [{"Name": "HostVPCId", "Values": [vpc_id]}]
+    for endpoint in _listed(resolver, "list_resolver_endpoints", "ResolverEndpoints", Filters=in_vpc):
+        if endpoint.get("Status") in ("DELETING", "ACTION_NEEDED"):
+            continue  # not answering
+        addresses = _listed(
+            resolver,
+            "list_resolver_endpoint_ip_addresses",
+            "IpAddresses",
+            ResolverEndpointId=endpoint["Id"],
+        )
+        out.add(
+            RESOLVER_ENDPOINT,
+            endpoint["Id"],
+            {
+                "arn": endpoint.get("Arn", ""),
+                "name": endpoint.get("Name", ""),
+                "direction": endpoint.get("Direction", ""),
+                "hostVpcId": vpc_id,
+                "securityGroupIds": list(endpoint.get("SecurityGroupIds", [])),
+                "ipAddresses": [
+                    {"subnetId": a.get("SubnetId", ""), "ip": a.get("Ip", ""), "ipId": a.get("IpId", "")}
+                    for a in addresses
+                ],
+            },
+        )
 
 
 def _service_props(service: dict[str, Any]) -> dict[str, Any]:
@@ -265,11 +442,13 @@ def _task_definition_props(definition: dict[str, Any]) -> dict[str, Any]:
         "requiresCompatibilities": list(definition.get("requiresCompatibilities", [])),
         "networkMode": definition.get("networkMode", ""),
         "executionRoleArn": definition.get("executionRoleArn", ""),
+        "taskRoleArn": definition.get("taskRoleArn", ""),
     }
 
 
-def _discover_ecs(ecs: Any, subnet_ids: set[str], out: _Builder) -> None:
-    """The ECS services whose tasks run in the VPC's subnets, their task definitions and clusters."""
+def _discover_ecs(ecs: Any, subnet_ids: set[str], out: _Builder) -> set[str]:
+    """The ECS services whose tasks run in the VPC's subnets, their task definitions and clusters;
+    returns the task definitions' execution role ARNs."""
     clusters = [arn for page in ecs.get_paginator("list_clusters").paginate() for arn in page["clusterArns"]]
     task_definitions: set[str] = set()
     for cluster in clusters:
@@ -291,9 +470,106 @@ def _discover_ecs(ecs: Any, subnet_ids: set[str], out: _Builder) -> None:
         ]
         if in_vpc:
             out.add(ECS_CLUSTER, cluster, {"arn": cluster, "name": cluster.rsplit("/", 1)[-1]})
+            _discover_capacity_providers(ecs, cluster, out)
         for service in in_vpc:
             out.add(ECS_SERVICE, service["serviceArn"], _service_props(service))
             task_definitions.add(service.get("taskDefinition", ""))
+    execution_roles: set[str] = set()
     for arn in sorted(task_definitions - {""}):
         definition = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
         out.add(ECS_TASK_DEFINITION, definition.get("family", arn), _task_definition_props(definition))
+        execution_roles.add(definition.get("executionRoleArn", ""))
+    return execution_roles - {""}
+
+
+def _discover_capacity_providers(ecs: Any, cluster_arn: str, out: _Builder) -> None:
+    """A cluster's capacity providers and default strategy: which Auto Scaling groups run its container
+    instances, whatever AMI they start (the pack's other sign is an ECS-optimized AMI or ECS user data)."""
+    [cluster] = ecs.describe_clusters(clusters=[cluster_arn])["clusters"]
+    names = list(cluster.get("capacityProviders", []))
+    if not names:
+        return
+    name = cluster.get("clusterName", cluster_arn.rsplit("/", 1)[-1])
+    out.add(
+        ECS_CLUSTER_CAPACITY_PROVIDERS,
+        name,
+        {
+            "clusterName": name,
+            "capacityProviders": names,
+            "defaultCapacityProviderStrategies": [
+                {
+                    "capacityProvider": s["capacityProvider"],
+                    "weight": s.get("weight", 0),
+                    "base": s.get("base", 0),
+                }
+                for s in cluster.get("defaultCapacityProviderStrategy", [])
+            ],
+        },
+    )
+    for provider in ecs.describe_capacity_providers(capacityProviders=names)["capacityProviders"]:
+        group = provider.get("autoScalingGroupProvider")
+        if not group or out.has(provider["name"]):
+            continue  # FARGATE and FARGATE_SPOT have no group; a provider serves one cluster only
+        out.add(
+            ECS_CAPACITY_PROVIDER,
+            provider["name"],
+            {
+                "name": provider["name"],
+                "arn": provider.get("capacityProviderArn", ""),
+                "autoScalingGroupProvider": {
+                    "autoScalingGroupArn": group.get("autoScalingGroupArn", ""),
+                    "managedTerminationProtection": group.get("managedTerminationProtection", "DISABLED"),
+                },
+            },
+        )
+
+
+def _managed_by_aws(policy_arn: str) -> bool:
+    """AWS managed policies (arn:<partition>:iam::aws:policy/...): the pack knows them by name."""
+    return policy_arn.split(":")[4:5] == ["aws"]
+
+
+def _discover_role(iam: Any, role_arn: str, out: _Builder) -> None:
+    """A task execution role as the stack declares one: the Role, a RolePolicy per inline policy, a
+    RolePolicyAttachment per attached policy, and a Policy with its default version per customer managed
+    policy. Each points at the role by name, as ``role=role.id`` does in a program."""
+    name = role_arn.rsplit("/", 1)[-1]
+    try:
+        role = iam.get_role(RoleName=name)["Role"]
+    except iam.exceptions.NoSuchEntityException:
+        return  # deleted: the tasks cannot start, which ECS reports; nothing here for C13 to read
+    if role_arn.startswith("arn:") and role["Arn"] != role_arn:
+        return  # a role of another account (or path) with the same name: not this one
+    out.add(
+        IAM_ROLE,
+        name,
+        {
+            "arn": role["Arn"],
+            "name": name,
+            "path": role.get("Path", "/"),
+            "assumeRolePolicy": _policy_text(role.get("AssumeRolePolicyDocument")),
+        },
+    )
+    for policy_name in _listed(iam, "list_role_policies", "PolicyNames", RoleName=name):
+        document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+        out.add(
+            IAM_ROLE_POLICY,
+            f"{name}:{policy_name}",  # the provider's RolePolicy id
+            {"role": name, "name": policy_name, "policy": _policy_text(document)},
+        )
+    for attached in _listed(iam, "list_attached_role_policies", "AttachedPolicies", RoleName=name):
+        policy_arn = attached["PolicyArn"]
+        out.add(IAM_ROLE_POLICY_ATTACHMENT, f"{name}/{policy_arn}", {"role": name, "policyArn": policy_arn})
+        if _managed_by_aws(policy_arn) or out.has(policy_arn):
+            continue
+        policy = iam.get_policy(PolicyArn=policy_arn)["Policy"]
+        version = iam.get_policy_version(PolicyArn=policy_arn, VersionId=policy["DefaultVersionId"])
+        out.add(
+            IAM_POLICY,
+            policy_arn,
+            {
+                "arn": policy_arn,
+                "name": policy.get("PolicyName", ""),
+                "policy": _policy_text(version["PolicyVersion"].get("Document")),
+            },
+        )
