@@ -34,7 +34,16 @@ from .addressing import (
     SMALLEST_SUBNET_PREFIX,
     SMALLEST_VPC_PREFIX,
 )
-from .configerror import NAMESPACE, ConfigError, cut, fractional_number_text, invalid, shown, whole_number
+from .configerror import (
+    NAMESPACE,
+    ConfigError,
+    boolean,
+    cut,
+    fractional_number_text,
+    invalid,
+    shown,
+    whole_number,
+)
 from .hardening import DEFAULT_HARDENING, HARDENING_DEFAULTS, INSTANCE_KEYS, Hardening, parse_hardening
 from .workload_config import WORKLOAD_DEFAULTS, WorkloadConfig, parse_workload_config
 
@@ -129,14 +138,6 @@ class StackConfig:
         )
 
 
-def _bool(key: str, value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    raise invalid(key, value, "allowed values are true and false")
-
-
 def _string_list(key: str, value: object, example: str = '["ssm", "kms"]') -> list[str]:
     items: object = value
     if isinstance(value, str):
@@ -149,7 +150,7 @@ def _string_list(key: str, value: object, example: str = '["ssm", "kms"]') -> li
     return list(items)
 
 
-def _region(region: str | None) -> tuple[str, str]:
+def parse_region(region: str | None) -> tuple[str, str]:
     if not region:
         raise ConfigError("aws:region is not set: run `pulumi config set aws:region <region>`.")
     try:
@@ -158,7 +159,7 @@ def _region(region: str | None) -> tuple[str, str]:
         raise ConfigError(f"Invalid aws:region: {error}.") from None
 
 
-def _launch_type(value: object) -> LaunchType:
+def parse_launch_type(value: object) -> LaunchType:
     allowed = ", ".join(launch_type.value for launch_type in LaunchType)
     if isinstance(value, str) and value.upper() in LaunchType.__members__:
         return LaunchType[value.upper()]
@@ -259,12 +260,12 @@ def parse_config(region: str | None, raw: Mapping[str, object]) -> StackConfig:
         known = ", ".join(f"{NAMESPACE}:{key}" for key in DEFAULTS)
         raise ConfigError(f"Unknown config key {NAMESPACE}:{cut(unknown[0])}; known keys are {known}.")
     values = {**DEFAULTS, **raw}
-    region, partition = _region(region)
-    launch_type = _launch_type(values["launchType"])
-    service_connect = _bool("serviceConnect", values["serviceConnect"])
+    region, partition = parse_region(region)
+    launch_type = parse_launch_type(values["launchType"])
+    service_connect = boolean("serviceConnect", values["serviceConnect"])
     workload_config = (
         parse_workload_config(values, region, partition, launch_type, service_connect)
-        if _bool("workload", values["workload"])
+        if boolean("workload", values["workload"])
         else None
     )
     return StackConfig(
@@ -273,12 +274,12 @@ def parse_config(region: str | None, raw: Mapping[str, object]) -> StackConfig:
         launch_type=launch_type,
         vpc_cidr=_vpc_cidr(values["vpcCidr"]),
         az_count=_az_count(values["azCount"]),
-        private_ecr_images=_bool("privateEcrImages", values["privateEcrImages"]),
-        secrets_manager=_bool("secretsManager", values["secretsManager"]),
-        awslogs=_bool("awslogs", values["awslogs"]),
+        private_ecr_images=boolean("privateEcrImages", values["privateEcrImages"]),
+        secrets_manager=boolean("secretsManager", values["secretsManager"]),
+        awslogs=boolean("awslogs", values["awslogs"]),
         service_connect=service_connect,
         extra_endpoints=_extra_endpoints(values["extraEndpoints"], region),
-        restrict_to_account=_bool("restrictToAccount", values["restrictToAccount"]),
+        restrict_to_account=boolean("restrictToAccount", values["restrictToAccount"]),
         workload_config=workload_config,
         existing_network=_existing_network(values),
         hardening=parse_hardening(values, region, partition),

@@ -38,6 +38,15 @@ def whole_number(key: str, value: object) -> int:
     raise invalid(key, value, "expected a whole number in ASCII digits (0-9)")
 
 
+def boolean(key: str, value: object) -> bool:
+    """A config boolean: YAML gives a bool, the CLI a string."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise invalid(key, value, "allowed values are true and false")
+
+
 def fractional_number_text(value: object) -> bool:
     """Whether a string reads as a non-integer number: a YAML number lost its text ("1.10" became "1.1")."""
     if not isinstance(value, str) or not any(mark in value for mark in ".eE"):

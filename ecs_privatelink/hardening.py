@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .configerror import invalid, whole_number
-from .workload_config import LOG_RETENTION_DAYS, _optional_kms_key
+from .configerror import boolean, invalid, whole_number
+from .workload_config import LOG_RETENTION_DAYS, optional_kms_key
 
 DEFAULT_FLOW_LOG_RETENTION_DAYS = 365  # Security Hub CloudWatch.16 asks for a year
 HARDENING_DEFAULTS: dict[str, object] = {
@@ -51,14 +51,6 @@ class Hardening:
     ssm_managed_instances: bool = False  # SSM.1: AmazonSSMManagedInstanceCore and the SSM endpoints
 
 
-def _bool(key: str, value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    raise invalid(key, value, "allowed values are true and false")
-
-
 def _container_user(value: object) -> str | None:
     if value == "":
         return None
@@ -95,15 +87,15 @@ def parse_hardening(raw: Mapping[str, object], region: str, partition: str) -> H
             "ecrKeepImages", raw["ecrKeepImages"], f"allowed values are 0 (no policy) to {MAX_KEPT_IMAGES}"
         )
     return Hardening(
-        flow_logs=_bool("flowLogs", raw["flowLogs"]),
+        flow_logs=boolean("flowLogs", raw["flowLogs"]),
         flow_log_retention_days=_retention("flowLogRetentionDays", raw["flowLogRetentionDays"]),
-        readonly_root_filesystem=_bool("readonlyRootFilesystem", raw["readonlyRootFilesystem"]),
+        readonly_root_filesystem=boolean("readonlyRootFilesystem", raw["readonlyRootFilesystem"]),
         container_user=_container_user(raw["containerUser"]),
         ecr_keep_images=keep,
-        ecr_kms_key_arn=_optional_kms_key("ecrKmsKeyArn", raw["ecrKmsKeyArn"], region, partition),
-        protect=_bool("protect", raw["protect"]),
+        ecr_kms_key_arn=optional_kms_key("ecrKmsKeyArn", raw["ecrKmsKeyArn"], region, partition),
+        protect=boolean("protect", raw["protect"]),
         instance_role_policy=_instance_role_policy(raw["instanceRolePolicy"]),
-        ssm_managed_instances=_bool("ssmManagedInstances", raw["ssmManagedInstances"]),
+        ssm_managed_instances=boolean("ssmManagedInstances", raw["ssmManagedInstances"]),
     )
 
 

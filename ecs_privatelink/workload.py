@@ -26,7 +26,8 @@ from awsfacts import (
 )
 
 from .capacity import Ec2Capacity, Ec2CapacityArgs
-from .config import _bool, _launch_type, _region
+from .config import parse_launch_type, parse_region
+from .configerror import boolean
 from .hardening import HARDENING_DEFAULTS, Hardening, parse_hardening
 from .taskiam import execution_role_policy, trust_policy
 from .workload_config import (
@@ -173,9 +174,9 @@ def workload_settings(args: EcsWorkloadArgs, default_region: str | None) -> Work
             if field in _INTEGER_FIELDS and isinstance(value, float) and value.is_integer():
                 value = int(value)
             raw[CONFIG_KEYS[field]] = value
-    region, partition = _region(args.get("region") or default_region)
-    launch_type = _launch_type(args.get("launch_type", LaunchType.FARGATE.value))
-    service_connect = _bool("serviceConnect", args.get("service_connect", False))
+    region, partition = parse_region(args.get("region") or default_region)
+    launch_type = parse_launch_type(args.get("launch_type", LaunchType.FARGATE.value))
+    service_connect = boolean("serviceConnect", args.get("service_connect", False))
     return WorkloadSettings(
         config=parse_workload_config(raw, region, partition, launch_type, service_connect),
         hardening=parse_hardening(raw, region, partition),

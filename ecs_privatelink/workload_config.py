@@ -212,7 +212,7 @@ _ARN_EXAMPLES = {
 }
 
 
-def _optional_kms_key(key: str, value: object, region: str, partition: str) -> str | None:
+def optional_kms_key(key: str, value: object, region: str, partition: str) -> str | None:
     if value is None or value == "":
         return None
     return _arn_in_region(key, value, _KMS_KEY_ARN, region, partition)
@@ -327,9 +327,9 @@ def parse_workload_config(
         desired_count=_in_range("desiredCount", raw["desiredCount"], 0, 1000),
         container_port=_in_range("containerPort", raw["containerPort"], 1, 65535),
         secrets=parse_secrets(raw["secrets"], region, partition),
-        secrets_kms_key_arn=_optional_kms_key("secretsKmsKeyArn", raw["secretsKmsKeyArn"], region, partition),
+        secrets_kms_key_arn=optional_kms_key("secretsKmsKeyArn", raw["secretsKmsKeyArn"], region, partition),
         log_retention_days=retention,
-        log_kms_key_arn=_optional_kms_key("logKmsKeyArn", raw["logKmsKeyArn"], region, partition),
+        log_kms_key_arn=optional_kms_key("logKmsKeyArn", raw["logKmsKeyArn"], region, partition),
         service_connect=service_connect,
         service_connect_namespace=namespace,
         instance_type=instance_type,

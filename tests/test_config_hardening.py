@@ -305,7 +305,7 @@ def test_the_size_limits_pass_many_short_secrets_and_refuse_a_policy_iam_would_r
 
 def write_program(directory: Path, stack_text: str) -> Path:
     """The project's program with a stack file of the test's own (the program's files linked)."""
-    for name in ("__main__.py", "Pulumi.yaml", "ecs_privatelink", "venv"):
+    for name in ("__main__.py", "Pulumi.yaml", "ecs_privatelink", "awsfacts", "venv"):
         (directory / name).symlink_to(PROJECT_DIR / name)
     (directory / "Pulumi.dev.yaml").write_text(stack_text)
     return directory

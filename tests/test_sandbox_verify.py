@@ -676,7 +676,10 @@ def test_cli_verify_of_an_unknown_vpc_exits_2_with_one_line(prod, capsys):
     code, _ = run_cli("verify", "--stack", "prod", "--vpc-id", "vpc-0000000000000000f")
 
     assert code == 2
-    assert capsys.readouterr().err == "error: no VPC vpc-0000000000000000f in ca-west-1\n"
+    assert capsys.readouterr().err == (
+        "error: no VPC vpc-0000000000000000f in ca-west-1: give the id of a VPC there "
+        "(aws ec2 describe-vpcs)\n"
+    )
 
 
 def test_cli_verify_exits_1_on_drift_and_prints_the_table(prod):
@@ -796,5 +799,6 @@ def test_fix_skips_instances_ssm_does_not_manage_and_says_what_to_do():
     assert ssm.sent == [["i-managed"]]
     assert lines == [
         "i-managed: sent AWS-RunShellScript, command c-1",
-        f"i-unmanaged: not managed by SSM; run `{RESTART_AGENT}` on it or reboot it",
+        f"i-unmanaged: not managed by SSM; run `{RESTART_AGENT}` on it or reboot it "
+        "(ssmManagedInstances: true on the stack lets --fix reach it)",
     ]

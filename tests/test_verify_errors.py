@@ -193,7 +193,7 @@ CASES = {
     ),
     "verify no such VPC": Case(
         lambda r: ["verify", "--vpc-id", VPC, "--endpoint-url", r.servers.moto],
-        lambda r: f"no VPC {VPC} in us-east-1",
+        lambda r: f"no VPC {VPC} in us-east-1: give the id of a VPC there (aws ec2 describe-vpcs)",
     ),
     "verify without credentials against AWS": Case(
         lambda r: ["verify", "--vpc-id", VPC],

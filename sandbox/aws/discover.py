@@ -153,7 +153,9 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
     ec2 = clients("ec2")
     vpcs = ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Vpcs"]
     if not vpcs:
-        raise VpcNotFoundError(f"no VPC {vpc_id} in {clients.region}")
+        raise VpcNotFoundError(
+            f"no VPC {vpc_id} in {clients.region}: give the id of a VPC there (aws ec2 describe-vpcs)"
+        )
     vpc = vpcs[0]
     by_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
     out = _Builder(project, stack)

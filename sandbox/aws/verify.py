@@ -504,7 +504,10 @@ def restart_agents(clients: AwsClients, stale: list[StaleInstance]) -> list[str]
     lines = []
     for instance_id in targets:
         if managed is not None and instance_id not in managed:
-            lines.append(f"{instance_id}: not managed by SSM; run `{RESTART_AGENT}` on it or reboot it")
+            lines.append(
+                f"{instance_id}: not managed by SSM; run `{RESTART_AGENT}` on it or reboot it "
+                "(ssmManagedInstances: true on the stack lets --fix reach it)"
+            )
             continue
         try:
             command = ssm.send_command(
