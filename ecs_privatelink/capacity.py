@@ -46,7 +46,7 @@ class Ec2CapacityArgs:
     min_size: int
     max_size: int
     vpc_id: pulumi.Input[str]
-    subnet_ids: Sequence[pulumi.Input[str]]
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]  # a list, or one Output of a list
     egress: Sequence[aws.ec2.SecurityGroupEgressArgs]  # the workload's: HTTPS to the endpoints and S3
     endpoints: Sequence[pulumi.Resource]  # instances launch only after these exist
     endpoint_set_digest: str  # planner.endpoint_set_digest of the plan
@@ -185,7 +185,7 @@ class Ec2Capacity(pulumi.ComponentResource):
         )
         group = aws.autoscaling.Group(
             f"{name}-asg",
-            vpc_zone_identifiers=list(args.subnet_ids),
+            vpc_zone_identifiers=args.subnet_ids,
             min_size=args.min_size,
             max_size=args.max_size,
             # The version number, not "$Latest": a new version is a change, which starts the refresh.

@@ -47,10 +47,6 @@ class WorkloadPlanError(pulumi.RunError):
     """The endpoint plan lacks an endpoint the workload's configuration needs."""
 
 
-class EcsWorkloadArgsError(pulumi.RunError):
-    """Arguments of EcsWorkload that cannot make a working service."""
-
-
 class EcsWorkloadArgs(TypedDict, total=False):
     """What the service runs and where. Plain fields decide which resources exist; they take the stack
     configuration's defaults and are checked as it is. Inputs wire the service to the network."""
@@ -352,12 +348,6 @@ class EcsWorkload(pulumi.ComponentResource):
             check_plan(config, launch_type, region, list(endpoint_ids), hardening.ssm_managed_instances)
         check_size_limits(config, region, partition, family)
         needed = {need.key for need in required_endpoints(region, config.uses(launch_type))}
-        instance_subnet_ids = subnet_ids if isinstance(subnet_ids, list) else []
-        if launch_type is LaunchType.EC2 and not isinstance(subnet_ids, list):
-            raise EcsWorkloadArgsError(
-                "With launch_type EC2, give subnet_ids as a list of ids: the container instances' "
-                "Auto Scaling group takes them one by one."
-            )
         super().__init__("ecs-privatelink:index:EcsWorkload", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         # Stateful resources (images, logs, secrets) outlive a mistaken `pulumi destroy` when protected.
@@ -592,7 +582,7 @@ class EcsWorkload(pulumi.ComponentResource):
                     min_size=config.min_size,
                     max_size=config.max_size,
                     vpc_id=args["vpc_id"],
-                    subnet_ids=instance_subnet_ids,
+                    subnet_ids=subnet_ids,
                     egress=egress,
                     endpoints=[after_endpoints],
                     endpoint_set_digest=args.get("endpoint_set_digest", ""),

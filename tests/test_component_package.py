@@ -274,6 +274,24 @@ def test_the_workload_starts_after_the_endpoints_its_ids_come_from():
     ]
 
 
+def test_an_ec2_workload_takes_its_subnets_from_another_resource():
+    """subnetIds from another component's output arrive as one Output of a list: the container
+    instances' Auto Scaling group takes it whole."""
+    network_urn = "urn:pulumi:dev::consumer::ecs-privatelink:index:PrivateNetwork::core"
+    trio = {
+        "ecs": "vpce-0aaaaaaaaaaaaaab1",
+        "ecs-agent": "vpce-0aaaaaaaaaaaaaab2",
+        "ecs-telemetry": "vpce-0aaaaaaaaaaaaaab3",
+    }
+    inputs = {**WORKLOAD_INPUTS, "launchType": "EC2", "endpointIds": {**ENDPOINT_IDS, **trio}}
+    state, _ = construct("ecs-privatelink:index:EcsWorkload", "app", inputs, {"subnetIds": [network_urn]})
+
+    assert state.engine_errors == []
+    group = next(r for r in state.resources if r.type == "aws:autoscaling/group:Group")
+    assert group.inputs["vpcZoneIdentifiers"] == WORKLOAD_INPUTS["subnetIds"]
+    assert network_urn in group.property_dependencies["vpcZoneIdentifiers"]
+
+
 @pytest.mark.parametrize(
     "dependencies",
     [{}, {"endpointIds": ["urn:pulumi:dev::consumer::ecs-privatelink:index:PrivateLinkEndpoints::core"]}],
