@@ -49,7 +49,7 @@ class Ec2CapacityArgs:
     subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]  # a list, or one Output of a list
     egress: Sequence[aws.ec2.SecurityGroupEgressArgs]  # the workload's: HTTPS to the endpoints and S3
     endpoints: Sequence[pulumi.Resource]  # instances launch only after these exist
-    endpoint_set_digest: str  # planner.endpoint_set_digest of the plan
+    endpoint_set_digest: pulumi.Input[str]  # planner.endpoint_set_digest of the plan
     cluster_arn: pulumi.Input[str]
     log_group_arn: pulumi.Input[str]  # the tasks' log group
     ecr_repository_arn: pulumi.Input[str] | None  # the pulled image's repository; None: a public image
@@ -162,10 +162,8 @@ class Ec2Capacity(pulumi.ComponentResource):
                 http_tokens="required",  # IMDSv2 only
                 http_put_response_hop_limit=1,  # no credentials for containers one hop away
             ),
-            user_data=pulumi.Output.from_input(args.cluster_name).apply(
-                lambda cluster: base64.b64encode(
-                    user_data(cluster, args.endpoint_set_digest).encode()
-                ).decode()
+            user_data=pulumi.Output.all(args.cluster_name, args.endpoint_set_digest).apply(
+                lambda values: base64.b64encode(user_data(values[0], values[1]).encode()).decode()
             ),
             # An encrypted root volume even where the account has no EBS encryption by default (EC2.7).
             block_device_mappings=[

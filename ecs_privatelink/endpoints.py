@@ -15,7 +15,7 @@ import pulumi_aws as aws
 
 from awsfacts import CATALOG, ECS_TRIO, HTTPS_PORT, EndpointType, LaunchType, Workload
 
-from .planner import EndpointSpec, endpoint_policy, plan_endpoints
+from .planner import EndpointSpec, endpoint_policy, endpoint_set_digest, plan_endpoints
 
 SubnetId = TypeVar("SubnetId")
 ENDPOINTS_TYPE = "ecs-privatelink:index:PrivateLinkEndpoints"
@@ -164,6 +164,9 @@ class PrivateLinkEndpoints(pulumi.ComponentResource):
     """VPC endpoint id by service short name (e.g. "ecr.dkr")."""
     service_names: pulumi.Output[dict[str, str]]
     """Full endpoint service name by short name (e.g. "com.amazonaws.us-east-1.ecr.dkr")."""
+    endpoint_set_digest: pulumi.Output[str]
+    """Fingerprint of the endpoint set, for EcsWorkload's endpoint_set_digest (EC2 instances roll with it,
+    C10)."""
 
     def __init__(
         self, name: str, args: PrivateLinkEndpointsArgs, opts: pulumi.ResourceOptions | None = None
@@ -283,11 +286,13 @@ class PrivateLinkEndpoints(pulumi.ComponentResource):
             **{key: endpoint.id for key, endpoint in self.endpoints.items()}
         ).apply(dict)
         self.service_names = pulumi.Output.from_input({spec.key: spec.service_name for spec in self.plan})
+        self.endpoint_set_digest = pulumi.Output.from_input(endpoint_set_digest(self.plan))
         self.register_outputs(
             {
                 "securityGroupId": self.security_group_id,
                 "endpointIds": self.endpoint_ids,
                 "serviceNames": self.service_names,
+                "endpointSetDigest": self.endpoint_set_digest,
             }
         )
 

@@ -64,8 +64,9 @@ class EcsWorkloadArgs(TypedDict, total=False):
     endpoint_ids: Required[pulumi.Input[dict[str, pulumi.Input[str]]]]
     """VPC endpoint id by service short name (PrivateLinkEndpoints' endpointIds); it must hold the
     endpoints the workload needs, and the service starts only after they exist."""
-    endpoint_set_digest: NotRequired[str]
-    """Fingerprint of the endpoint set (EC2): a new value replaces the container instances (C10)."""
+    endpoint_set_digest: NotRequired[pulumi.Input[str]]
+    """Fingerprint of the endpoint set (EC2; PrivateLinkEndpoints' endpointSetDigest): a new value replaces
+    the container instances (C10)."""
     region: NotRequired[str]
     """The Region; defaults to the AWS provider's (aws:region)."""
     launch_type: NotRequired[str]

@@ -2,6 +2,7 @@
 (its folder run by Python with the engine's address; the port on the first stdout line), asked for
 its schema over gRPC, and asked to construct a component against the sandbox's resource monitor."""
 
+import base64
 import json
 import os
 import subprocess
@@ -19,6 +20,7 @@ from google.protobuf import json_format, struct_pb2  # type: ignore[import-untyp
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from ecs_privatelink import __version__
+from ecs_privatelink.capacity import ENDPOINT_SET_TAG
 from ecs_privatelink.config import NAMESPACE, parse_config
 from ecs_privatelink.hardening import HARDENING_DEFAULTS
 from ecs_privatelink.workload import ecs_workload_args, workload_settings
@@ -103,7 +105,12 @@ def test_the_endpoints_component_takes_inputs_for_the_network_and_plain_values_f
         assert inputs[name]["plain"] is True, name
     assert inputs["subnetIds"]["type"] == "array"
     assert inputs["subnetIds"]["items"]["type"] == "string"
-    assert sorted(endpoints["properties"]) == ["endpointIds", "securityGroupId", "serviceNames"]
+    assert sorted(endpoints["properties"]) == [
+        "endpointIds",
+        "endpointSetDigest",
+        "securityGroupId",
+        "serviceNames",
+    ]
     assert endpoints["properties"]["endpointIds"]["additionalProperties"]["type"] == "string"
 
 
@@ -181,11 +188,12 @@ def test_the_workload_component_takes_inputs_for_the_network_and_plain_values_fo
         "vpcId",
     ]
     # Inputs (another component's or a StackReference's outputs work): the network and its endpoints.
-    for name in ("vpcId", "subnetIds", "endpointSecurityGroupId", "endpointIds"):
+    wired = {"vpcId", "subnetIds", "endpointSecurityGroupId", "endpointIds", "endpointSetDigest"}
+    for name in wired:
         assert "plain" not in inputs[name], name
     # Plain: they decide which resources exist, and are checked as the stack's configuration is.
     plain = sorted(name for name, spec in inputs.items() if spec.get("plain"))
-    assert plain == sorted(set(inputs) - {"vpcId", "subnetIds", "endpointSecurityGroupId", "endpointIds"})
+    assert plain == sorted(set(inputs) - wired)
     assert {
         name: inputs[name]["type"] for name in ("cpu", "desiredCount", "serviceConnect", "launchType")
     } == {
@@ -283,13 +291,27 @@ def test_an_ec2_workload_takes_its_subnets_from_another_resource():
         "ecs-agent": "vpce-0aaaaaaaaaaaaaab2",
         "ecs-telemetry": "vpce-0aaaaaaaaaaaaaab3",
     }
-    inputs = {**WORKLOAD_INPUTS, "launchType": "EC2", "endpointIds": {**ENDPOINT_IDS, **trio}}
-    state, _ = construct("ecs-privatelink:index:EcsWorkload", "app", inputs, {"subnetIds": [network_urn]})
+    endpoints_urn = "urn:pulumi:dev::consumer::ecs-privatelink:index:PrivateLinkEndpoints::core"
+    inputs = {
+        **WORKLOAD_INPUTS,
+        "launchType": "EC2",
+        "endpointIds": {**ENDPOINT_IDS, **trio},
+        "endpointSetDigest": "0123456789abcdef",
+    }
+    state, _ = construct(
+        "ecs-privatelink:index:EcsWorkload",
+        "app",
+        inputs,
+        {"subnetIds": [network_urn], "endpointSetDigest": [endpoints_urn]},
+    )
 
     assert state.engine_errors == []
     group = next(r for r in state.resources if r.type == "aws:autoscaling/group:Group")
     assert group.inputs["vpcZoneIdentifiers"] == WORKLOAD_INPUTS["subnetIds"]
     assert network_urn in group.property_dependencies["vpcZoneIdentifiers"]
+    template = next(r for r in state.resources if r.type == "aws:ec2/launchTemplate:LaunchTemplate")
+    assert template.inputs["tags"][ENDPOINT_SET_TAG] == "0123456789abcdef"
+    assert "# endpoint set 0123456789abcdef:" in base64.b64decode(template.inputs["userData"]).decode()
 
 
 @pytest.mark.parametrize(
