@@ -464,6 +464,7 @@ class AnalyzerClient:
         # Python packs always report 0.0.1; the CLI uses PulumiPolicy.yaml's version instead.
         self.pack_version = pack_version
         self.remediating = False  # some policy's level is remediate: Remediate can change something
+        self.levels: dict[str, str] = {}  # each policy's level, as configure sent it
 
     def analyzer_info(self) -> AnalyzerInfo:
         info = self._stub.GetAnalyzerInfo(empty_pb2.Empty())
@@ -512,7 +513,8 @@ class AnalyzerClient:
         {"policy-name": {"enforcementLevel": "advisory", "param": 1}}, and "all" for every policy.
         """
         reconciled = reconcile_policy_config(self.analyzer_info(), policy_config)
-        self.remediating = any(level == "remediate" for level, _ in reconciled.values())
+        self.levels = {name: level for name, (level, _) in reconciled.items()}
+        self.remediating = "remediate" in self.levels.values()
         request = analyzer_pb2.ConfigureAnalyzerRequest(
             policyConfig={
                 name: analyzer_pb2.PolicyConfig(

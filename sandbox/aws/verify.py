@@ -25,7 +25,6 @@ from ..analyzer import (
     Diagnostic,
     PolicyPackProcess,
     StackContext,
-    reconcile_policy_config,
     run_analysis,
 )
 from ..engine.program import RecordedResource, Recording
@@ -266,8 +265,7 @@ def analyze_resources(
         info = client.analyzer_info()
         policy_config = policy_config_for(info, settings, user_config)
         diagnostics = run_analysis(client, recording, policy_config=policy_config, dry_run=False)
-    levels = {name: level for name, (level, _) in reconcile_policy_config(info, policy_config).items()}
-    return pack_checks(info, levels, diagnostics, StackContext(project, stack, config).stack_urn)
+    return pack_checks(info, client.levels, diagnostics, StackContext(project, stack, config).stack_urn)
 
 
 def promise_checks(vpc_id: str, resources: list[RecordedResource], promise: StackPromise) -> list[Check]:
