@@ -52,9 +52,10 @@ REQUIREMENT_POLICIES = (
 )
 
 
-def transit_gateway_egress(value: str) -> dict[str, dict[str, str]]:
-    """Policy config declaring where a default route to a transit gateway leads."""
-    return {policy: {"transitGatewayEgress": value} for policy in REQUIREMENT_POLICIES}
+def requirement_config(**properties: str) -> dict[str, dict[str, str]]:
+    """Policy config for every requirement policy: where a default route to a transit gateway leads
+    (transitGatewayEgress), whether a hub's endpoints serve the VPC (centralisedEndpoints)."""
+    return {policy: dict(properties) for policy in REQUIREMENT_POLICIES}
 
 
 CASES: list[Case] = [
@@ -89,14 +90,34 @@ CASES: list[Case] = [
     Case(
         "tgw_centralised_egress",
         mandatory(ECR, LOGS),
-        policy_config=transit_gateway_egress("none"),
+        policy_config=requirement_config(transitGatewayEgress="none", centralisedEndpoints="none"),
         id="tgw_centralised_egress_declared_none",
     ),
     Case(
         "tgw_centralised_egress",
+        mandatory(ECR, advisory=(ECR, LOGS)),  # the S3 gateway cannot be a hub's
+        policy_config=requirement_config(transitGatewayEgress="none"),
+        id="tgw_centralised_egress_declared_no_egress_only",
+    ),
+    Case(
+        "tgw_centralised_egress",
         CLEAN,
-        policy_config=transit_gateway_egress("internet"),
+        policy_config=requirement_config(transitGatewayEgress="internet"),
         id="tgw_centralised_egress_declared_internet",
+    ),
+    # A spoke of centralised endpoints: the hub's endpoints and zones are another stack's.
+    Case("spoke_vpc_central_endpoints", advisory(ECR, LOGS, *OPEN)),
+    Case(
+        "spoke_vpc_central_endpoints",
+        advisory(*OPEN),
+        policy_config=requirement_config(centralisedEndpoints="shared"),
+        id="spoke_vpc_central_endpoints_declared_shared",
+    ),
+    Case(
+        "spoke_vpc_central_endpoints",
+        mandatory(ECR, LOGS, advisory=OPEN),
+        policy_config=requirement_config(centralisedEndpoints="none"),
+        id="spoke_vpc_central_endpoints_declared_none",
     ),
     # Endpoints that are not for this VPC's ECS tasks, or not AWS services.
     Case("hub_spoke_central_endpoints", advisory(*OPEN)),

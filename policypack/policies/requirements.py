@@ -16,6 +16,7 @@ from .base import Report, stack_policy
 from .model import Resource, Stack
 from .props import is_unknown
 from .settings import (
+    CENTRALISED_ENDPOINTS_SCHEMA,
     LAUNCH_TYPE_SCHEMA,
     REGION_SCHEMA,
     TRANSIT_GATEWAY_EGRESS_SCHEMA,
@@ -116,6 +117,27 @@ def _possible_note(workload: VpcWorkload, need: Need, consumers: list[Consumer],
     )
 
 
+def _central_endpoints_may_serve(need: Need, consumers: list[Consumer], settings: Settings) -> bool:
+    """Interface endpoints of a hub VPC can serve consumers whose subnets all route there (a gateway
+    endpoint cannot: it serves only its own VPC's route tables)."""
+    return (
+        need.key != "s3"
+        and settings.centralised_endpoints != "none"
+        and bool(consumers)
+        and all(consumer.reach.other_networks for consumer in consumers)
+    )
+
+
+def _central_note(workload: VpcWorkload, need: Need, region: str, consideration: str) -> str:
+    return (
+        f"Whether an endpoint for {_name(need.key, region)} in another VPC serves VPC {workload.vpc.label} "
+        f"is not known ({consideration}): its subnets route to another network (a transit gateway or "
+        "peering) and it has no such endpoint of its own. Create the endpoint here unless centralised "
+        "endpoints and a private hosted zone associated with this VPC serve it, and state which with the "
+        "policy config centralisedEndpoints ('shared' or 'none')."
+    )
+
+
 def _check_needs(
     stack: Stack, settings: Settings, report: Report, consideration: str, explain: Explain
 ) -> None:
@@ -133,6 +155,10 @@ def _check_needs(
         ]
         for need, consumers in sure:
             if present.has(need.key):
+                continue
+            if _central_endpoints_may_serve(need, consumers, settings):
+                if settings.centralised_endpoints == "unknown":
+                    report.cannot_check(_central_note(workload, need, region, consideration))
                 continue
             if present.uncertain:
                 report.cannot_check(
@@ -346,6 +372,8 @@ def check_s3_gateway_route_tables(stack: Stack, settings: Settings, report: Repo
 
 _MANDATORY = EnforcementLevel.MANDATORY
 _WORKLOAD_CONFIG = {**REGION_SCHEMA, **LAUNCH_TYPE_SCHEMA, **TRANSIT_GATEWAY_EGRESS_SCHEMA}
+# The policies that require endpoints for what the workload uses.
+_NEEDS_CONFIG = {**_WORKLOAD_CONFIG, **CENTRALISED_ENDPOINTS_SCHEMA}
 
 POLICIES = [
     stack_policy(
@@ -356,7 +384,7 @@ POLICIES = [
         level=_MANDATORY,
         severity=Severity.CRITICAL,
         remediation="Create interface endpoints com.amazonaws.<region>.ecs-agent, .ecs-telemetry and .ecs.",
-        config=_WORKLOAD_CONFIG,
+        config=_NEEDS_CONFIG,
     ),
     stack_policy(
         name="ecs-endpoints-all-or-none",
@@ -378,7 +406,7 @@ POLICIES = [
         severity=Severity.CRITICAL,
         remediation="Create interface endpoints ecr.api and ecr.dkr and a Gateway endpoint for s3 associated "
         "with the tasks' route tables.",
-        config={**_WORKLOAD_CONFIG, **assume_schema("assumePrivateEcrImages", "pull private ECR images")},
+        config={**_NEEDS_CONFIG, **assume_schema("assumePrivateEcrImages", "pull private ECR images")},
     ),
     stack_policy(
         name="secretsmanager-endpoint-for-secrets",
@@ -388,7 +416,7 @@ POLICIES = [
         severity=Severity.HIGH,
         remediation="Create the interface endpoint com.amazonaws.<region>.secretsmanager.",
         config={
-            **_WORKLOAD_CONFIG,
+            **_NEEDS_CONFIG,
             **assume_schema("assumeSecretsManagerSecrets", "read Secrets Manager secrets"),
         },
     ),
@@ -400,7 +428,7 @@ POLICIES = [
         level=_MANDATORY,
         severity=Severity.HIGH,
         remediation="Create the interface endpoint com.amazonaws.<region>.logs.",
-        config={**_WORKLOAD_CONFIG, **assume_schema("assumeAwslogs", "use the awslogs log driver")},
+        config={**_NEEDS_CONFIG, **assume_schema("assumeAwslogs", "use the awslogs log driver")},
     ),
     stack_policy(
         name="ecs-agent-endpoint-for-service-connect",
@@ -410,7 +438,7 @@ POLICIES = [
         severity=Severity.HIGH,
         remediation="Create the interface endpoint com.amazonaws.<region>.ecs-agent (there is no ecs-sc "
         "endpoint).",
-        config={**_WORKLOAD_CONFIG, **assume_schema("assumeServiceConnect", "use Service Connect")},
+        config={**_NEEDS_CONFIG, **assume_schema("assumeServiceConnect", "use Service Connect")},
     ),
     stack_policy(
         name="public-image-needs-internet",

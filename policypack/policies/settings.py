@@ -52,12 +52,25 @@ TRANSIT_GATEWAY_EGRESS_SCHEMA: dict[str, dict[str, Any]] = {
         "default": "unknown",
         "description": "Whether a default route to a transit gateway (or a VPN gateway, peering connection, "
         "Cloud WAN, firewall endpoint or private NAT gateway) reaches the internet: unknown (no mandatory "
-        "verdict, one advisory note), internet (centralised egress: no endpoints needed) or none (the "
-        "endpoints are required).",
+        "verdict, one advisory note), internet (centralised egress: no endpoints needed) or none (no "
+        "internet through it: the endpoints are needed, in the VPC or, per centralisedEndpoints, in a hub "
+        "VPC).",
     }
 }
 
 
+CENTRALISED = ("unknown", "shared", "none")
+CENTRALISED_ENDPOINTS_SCHEMA: dict[str, dict[str, Any]] = {
+    "centralisedEndpoints": {
+        "type": "string",
+        "enum": list(CENTRALISED),
+        "default": "unknown",
+        "description": "Whether interface endpoints in another VPC (a hub reached through a transit gateway "
+        "or peering, with private hosted zones associated outside this stack) serve the VPCs whose subnets "
+        "route there: unknown (no mandatory verdict for a missing interface endpoint, one advisory note), "
+        "shared (they do) or none (the endpoints must be in the VPC).",
+    }
+}
 FORWARDING_DNS_SERVERS_SCHEMA: dict[str, dict[str, Any]] = {
     "forwardingDnsServers": {
         "type": "array",
@@ -93,6 +106,7 @@ class Settings:
     assume_service_connect: bool = False
     transit_gateway_egress: str = "unknown"  # one of TRANSIT_EGRESS
     forwarding_dns_servers: frozenset[str] = frozenset()
+    centralised_endpoints: str = "unknown"  # one of CENTRALISED
 
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)")
@@ -141,6 +155,7 @@ def read_settings(config: Mapping[str, Any] | None) -> Settings:
         assume_service_connect=_flag(config, "assumeServiceConnect"),
         transit_gateway_egress=_choice(config, "transitGatewayEgress", TRANSIT_EGRESS),
         forwarding_dns_servers=_strings(config, "forwardingDnsServers"),
+        centralised_endpoints=_choice(config, "centralisedEndpoints", CENTRALISED),
     )
 
 

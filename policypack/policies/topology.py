@@ -356,6 +356,40 @@ def subnet_egress(stack: Stack, subnet: Resource) -> Egress:
     return stack.memo(("subnet-egress", subnet.urn), compute)
 
 
+def _table_routes_to_other_networks(stack: Stack, table: Resource) -> bool:
+    inline = as_list(table.get("routes"))
+    routes = [] if is_unknown(inline) else [route for route in inline if isinstance(route, dict)]
+    if any(_target_egress(stack, table, "routes", route) is Egress.TRANSIT for route in routes):
+        return True
+    for route in stack.referrers(table, "routeTableId", ROUTE):
+        prop = next((key for key in _ROUTE_TARGETS if _present(route.get(key)) is not None), None)
+        if _target_egress(stack, route, prop, route.props) is Egress.TRANSIT:
+            return True
+    return False
+
+
+def routes_to_other_networks(stack: Stack, subnet: Resource) -> bool:
+    """Whether the subnet's route tables send some destination to a transit gateway, peering connection,
+    VPN gateway or Cloud WAN: endpoints in a VPC over there may serve it (centralised endpoints)."""
+
+    def compute() -> bool:
+        tables = route_tables_of_subnet(stack, subnet)
+        if is_unknown(tables):
+            return False
+        found: list[Resource] = list(tables)
+        vpc = vpc_of(stack, subnet)
+        if not found and isinstance(vpc, Resource):  # the VPC's main route table
+            found = [
+                table
+                for association in stack.referrers(vpc, "vpcId", MAIN_ROUTE_TABLE_ASSOCIATION)
+                for table in stack.refs(association, "routeTableId", ROUTE_TABLE)
+            ]
+            found += stack.referrers(vpc, "defaultRouteTableId", DEFAULT_ROUTE_TABLE)
+        return any(_table_routes_to_other_networks(stack, table) for table in found)
+
+    return stack.memo(("routes-to-other-networks", subnet.urn), compute)
+
+
 def maps_public_ip(subnet: Resource) -> bool | Unknowable:
     """Whether instances launched in the subnet get a public IP (default subnets do)."""
     value = as_bool(subnet.get("mapPublicIpOnLaunch"))

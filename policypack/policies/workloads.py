@@ -37,6 +37,7 @@ from .topology import (
     Unknowable,
     group_keys,
     maps_public_ip,
+    routes_to_other_networks,
     subnet_egress,
     subnets_of,
     vpc_of,
@@ -91,6 +92,8 @@ class Reach:
     gateway_without_public_ip: tuple[str, ...] = ()
     # Unknown only because of routes to a transit gateway or another network (transitGatewayEgress).
     transit: bool = False
+    # Every subnet routes some destination to another network, where centralised endpoints may serve it.
+    other_networks: bool = False
 
 
 @dataclass(eq=False)
@@ -614,18 +617,21 @@ def _assumed_consumer(stack: Stack, vpc: Resource, settings: Settings) -> Consum
 
 
 def _subnet_reach(stack: Stack, consumer: Consumer, subnet: Resource, settings: Settings) -> Reach:
+    other_networks = routes_to_other_networks(stack, subnet)
     egress = subnet_egress(stack, subnet)
     if egress is Egress.NAT:
         return Reach(True)
     if egress is Egress.NONE:
-        return Reach(False)
+        return Reach(False, other_networks=other_networks)
     if egress is Egress.INTERNET_GATEWAY:
         public_ip = maps_public_ip(subnet) if consumer.public_ip is None else consumer.public_ip
-        return Reach(public_ip, () if public_ip is not False else (subnet.label,))
+        return Reach(
+            public_ip, () if public_ip is not False else (subnet.label,), other_networks=other_networks
+        )
     if egress is Egress.TRANSIT:
         declared = settings.transit_gateway_egress
         internet = True if declared == "internet" else False if declared == "none" else UNKNOWN
-        return Reach(internet, transit=True)
+        return Reach(internet, transit=True, other_networks=other_networks)
     return Reach(UNKNOWN)
 
 
@@ -644,6 +650,7 @@ def _combine(reaches: list[Reach], *, candidate: bool) -> Reach:
         internet,
         tuple(label for reach in reaches for label in reach.gateway_without_public_ip),
         transit=is_unknown(internet) and any(reach.transit for reach in reaches),
+        other_networks=all(reach.other_networks for reach in reaches),
     )
 
 

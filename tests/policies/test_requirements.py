@@ -1,5 +1,10 @@
+import pytest
+
 from tests.policies.builder import UNKNOWN, run
-from tests.policies.scenarios import container, private_vpc, with_internet
+from tests.policies.scenarios import Private, container, private_vpc, with_internet
+
+# The transit route reaches no internet and the endpoints must be the VPC's own: the requirements apply.
+NO_EGRESS_LOCAL_ENDPOINTS = {"transitGatewayEgress": "none", "centralisedEndpoints": "none"}
 
 FARGATE_POLICIES = (
     "ecs-endpoints-for-ec2",
@@ -146,7 +151,14 @@ def test_inline_default_route_to_a_private_nat_is_a_transit_path_the_config_deci
         "transitGatewayEgress ('internet' or 'none')."
     ]
     assert (
-        len(run("logs-endpoint-for-awslogs", private.builder, {"transitGatewayEgress": "none"}).messages) == 1
+        len(
+            run(
+                "logs-endpoint-for-awslogs",
+                private.builder,
+                NO_EGRESS_LOCAL_ENDPOINTS,
+            ).messages
+        )
+        == 1
     )
     outcome = run("logs-endpoint-for-awslogs", private.builder, {"transitGatewayEgress": "internet"})
     assert (outcome.messages, outcome.notes) == ([], [])
@@ -432,7 +444,11 @@ def test_separate_default_route_to_a_private_nat_is_only_a_note():
     private.fargate_service([container(ecr=False, secrets=False)])
     outcome = run("logs-endpoint-for-awslogs", private.builder)
     assert (len(outcome.messages), len(outcome.notes)) == (0, 1)
-    outcome = run("logs-endpoint-for-awslogs", private.builder, {"transitGatewayEgress": "none"})
+    outcome = run(
+        "logs-endpoint-for-awslogs",
+        private.builder,
+        NO_EGRESS_LOCAL_ENDPOINTS,
+    )
     assert (len(outcome.messages), outcome.notes) == (1, [])
 
 
@@ -448,3 +464,61 @@ def test_ec2_service_behind_an_internet_gateway_without_visible_instances_is_onl
         f"Whether VPC 'dev-vpc' needs the {key} endpoint is not known yet (C1)."
         for key in ("ecs-agent", "ecs-telemetry", "ecs")
     ]
+
+
+# --- Centralised endpoints: a spoke VPC whose subnets route to a hub --------------------------------
+
+
+def _spoke(target: str = "transitGatewayId") -> Private:
+    """A private VPC whose route table sends the hub's range (not the default route) to a transit gateway
+    (or peering), and Fargate tasks with a private ECR image and awslogs, no endpoints of its own."""
+    private = private_vpc()
+    hub = private.builder.add("aws:ec2transitgateway/transitGateway:TransitGateway", "hub", {})
+    private.route_table.props["__target"]["routes"] = [{"cidrBlock": "10.100.0.0/16", target: UNKNOWN}]
+    private.route_table.property_dependencies["routes"] = [hub]
+    private.fargate_service([container(secrets=False)])
+    return private
+
+
+CENTRAL_NOTE = (
+    "Whether an endpoint for com.amazonaws.us-east-1.{key} in another VPC serves VPC 'dev-vpc' is not known "
+    "({consideration}): its subnets route to another network (a transit gateway or peering) and it has no "
+    "such endpoint of its own. Create the endpoint here unless centralised endpoints and a private hosted "
+    "zone associated with this VPC serve it, and state which with the policy config centralisedEndpoints "
+    "('shared' or 'none')."
+)
+
+
+@pytest.mark.parametrize("target", ["transitGatewayId", "vpcPeeringConnectionId"])
+def test_a_spoke_routing_to_a_hub_is_a_note_for_interface_endpoints_not_a_violation(target):
+    private = _spoke(target)
+    outcome = run("logs-endpoint-for-awslogs", private.builder)
+    assert (outcome.messages, outcome.notes) == ([], [CENTRAL_NOTE.format(key="logs", consideration="C8")])
+    ecr = run("ecr-endpoints-for-private-images", private.builder)
+    assert ecr.notes == [
+        CENTRAL_NOTE.format(key="ecr.api", consideration="C6"),
+        CENTRAL_NOTE.format(key="ecr.dkr", consideration="C6"),
+    ]
+    # A gateway endpoint serves only its own VPC: the S3 gateway is still required.
+    assert [message.split(" (C6)")[0] for message in ecr.messages] == [
+        "Create a Gateway VPC endpoint for com.amazonaws.us-east-1.s3 in VPC 'dev-vpc' and associate it with "
+        "the tasks' route tables"
+    ]
+
+
+def test_the_policy_config_says_whether_the_hubs_endpoints_serve_the_spoke():
+    private = _spoke()
+    shared = run("logs-endpoint-for-awslogs", private.builder, {"centralisedEndpoints": "shared"})
+    assert (shared.messages, shared.notes) == ([], [])
+    local = run("logs-endpoint-for-awslogs", private.builder, {"centralisedEndpoints": "none"})
+    assert local.messages == [
+        "Create an interface VPC endpoint for com.amazonaws.us-east-1.logs in VPC 'dev-vpc' (C8): tasks "
+        "there use the awslogs log driver (task definition 'dev-task') and have no internet path (no default "
+        "route to a NAT or internet gateway)."
+    ]
+
+
+def test_a_vpc_routing_nowhere_else_still_needs_its_endpoints():
+    private = private_vpc()
+    private.fargate_service([container(secrets=False)])
+    assert len(run("logs-endpoint-for-awslogs", private.builder).messages) == 1
