@@ -57,33 +57,9 @@ def execution_role_policy(
     only through this VPC's ECR endpoints (C13); ecr:GetAuthorizationToken carries no such condition,
     as Fargate fetches the token through its own network interface.
     """
-    statements: list[dict[str, Any]] = []
-    if ecr_repository_arn is not None:
-        if not ecr_endpoint_ids:
-            raise ValueError("a private ECR image needs the ecr.api and ecr.dkr endpoints (C6)")
-        statements += [
-            {
-                "Sid": "PullImagesThroughTheVpcEndpoints",
-                "Effect": "Allow",
-                "Action": list(ECR_PULL_ACTIONS),
-                "Resource": ecr_repository_arn,
-                "Condition": {"StringEquals": {"aws:SourceVpce": list(ecr_endpoint_ids)}},
-            },
-            {
-                "Sid": "GetRegistryAuthorizationToken",
-                "Effect": "Allow",
-                "Action": ECR_TOKEN_ACTION,
-                "Resource": "*",  # the action takes no resource
-            },
-        ]
-    statements.append(
-        {
-            "Sid": "WriteTaskLogs",
-            "Effect": "Allow",
-            "Action": list(LOG_WRITE_ACTIONS),
-            "Resource": f"{log_group_arn}:log-stream:*",
-        }
-    )
+    if ecr_repository_arn is not None and not ecr_endpoint_ids:
+        raise ValueError("a private ECR image needs the ecr.api and ecr.dkr endpoints (C6)")
+    statements = _pull_and_log_statements(ecr_repository_arn, ecr_endpoint_ids, log_group_arn)
     if secret_arns:
         statements.append(
             {
@@ -150,6 +126,16 @@ def instance_role_policy(
             "Resource": "*",  # the action takes no resource
         },
     ]
+    statements += _pull_and_log_statements(ecr_repository_arn, ecr_endpoint_ids, log_group_arn)
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def _pull_and_log_statements(
+    ecr_repository_arn: str | None, ecr_endpoint_ids: Sequence[str], log_group_arn: str
+) -> list[dict[str, Any]]:
+    """Image pulls from the repository only through the VPC's ECR endpoints (C13), and log writes to the
+    log group: what the task execution role and the container instances' role both need."""
+    statements: list[dict[str, Any]] = []
     if ecr_repository_arn is not None:
         statements += [
             {
@@ -174,7 +160,7 @@ def instance_role_policy(
             "Resource": f"{log_group_arn}:log-stream:*",
         }
     )
-    return {"Version": POLICY_VERSION, "Statement": statements}
+    return statements
 
 
 def managed_policy_arn(partition: str, name: str) -> str:
