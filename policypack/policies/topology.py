@@ -289,12 +289,17 @@ def _routes_egress(stack: Stack, table: Resource) -> Egress:
     return _best(found)
 
 
+def _route_resource_target(stack: Stack, route: Resource) -> Egress:
+    """What an ``aws.ec2.Route`` points at, whatever its destination."""
+    prop = next((key for key in _ROUTE_TARGETS if _present(route.get(key)) is not None), None)
+    return _target_egress(stack, route, prop, route.props)
+
+
 def _route_resource_egress(stack: Stack, route: Resource, ipv6_only: list[Egress]) -> list[Egress]:
     destination = _present(route.get("destinationCidrBlock"), route.get("destinationIpv6CidrBlock"))
     if is_unknown(destination):
         return [Egress.UNKNOWN]
-    prop = next((key for key in _ROUTE_TARGETS if _present(route.get(key)) is not None), None)
-    egress = _target_egress(stack, route, prop, route.props)
+    egress = _route_resource_target(stack, route)
     if destination in _DEFAULT_ROUTES:
         return [egress]
     if destination in _IPV6_DEFAULT_ROUTES:
@@ -302,16 +307,21 @@ def _route_resource_egress(stack: Stack, route: Resource, ipv6_only: list[Egress
     return []
 
 
+def main_route_tables(stack: Stack, vpc: Resource) -> list[Resource]:
+    """The VPC's main route table as the stack declares it (an association, or the default table)."""
+    tables = [
+        table
+        for association in stack.referrers(vpc, "vpcId", MAIN_ROUTE_TABLE_ASSOCIATION)
+        for table in stack.refs(association, "routeTableId", ROUTE_TABLE)
+    ]
+    return tables + list(stack.referrers(vpc, "defaultRouteTableId", DEFAULT_ROUTE_TABLE))
+
+
 def main_route_table_egress(stack: Stack, vpc: Resource) -> Egress:
     """Egress of a VPC's main route table: subnets without an explicit association use it."""
 
     def compute() -> Egress:
-        tables = [
-            table
-            for association in stack.referrers(vpc, "vpcId", MAIN_ROUTE_TABLE_ASSOCIATION)
-            for table in stack.refs(association, "routeTableId", ROUTE_TABLE)
-        ]
-        tables += stack.referrers(vpc, "defaultRouteTableId", DEFAULT_ROUTE_TABLE)
+        tables = main_route_tables(stack, vpc)
         if tables:
             return _best([_routes_egress(stack, table) for table in tables])
         # The VPC's own main table: routes added to it by id (vpc.main_route_table_id).
@@ -361,11 +371,10 @@ def _table_routes_to_other_networks(stack: Stack, table: Resource) -> bool:
     routes = [] if is_unknown(inline) else [route for route in inline if isinstance(route, dict)]
     if any(_target_egress(stack, table, "routes", route) is Egress.TRANSIT for route in routes):
         return True
-    for route in stack.referrers(table, "routeTableId", ROUTE):
-        prop = next((key for key in _ROUTE_TARGETS if _present(route.get(key)) is not None), None)
-        if _target_egress(stack, route, prop, route.props) is Egress.TRANSIT:
-            return True
-    return False
+    return any(
+        _route_resource_target(stack, route) is Egress.TRANSIT
+        for route in stack.referrers(table, "routeTableId", ROUTE)
+    )
 
 
 def routes_to_other_networks(stack: Stack, subnet: Resource) -> bool:
@@ -376,16 +385,10 @@ def routes_to_other_networks(stack: Stack, subnet: Resource) -> bool:
         tables = route_tables_of_subnet(stack, subnet)
         if is_unknown(tables):
             return False
-        found: list[Resource] = list(tables)
-        vpc = vpc_of(stack, subnet)
-        if not found and isinstance(vpc, Resource):  # the VPC's main route table
-            found = [
-                table
-                for association in stack.referrers(vpc, "vpcId", MAIN_ROUTE_TABLE_ASSOCIATION)
-                for table in stack.refs(association, "routeTableId", ROUTE_TABLE)
-            ]
-            found += stack.referrers(vpc, "defaultRouteTableId", DEFAULT_ROUTE_TABLE)
-        return any(_table_routes_to_other_networks(stack, table) for table in found)
+        if not tables:
+            vpc = vpc_of(stack, subnet)
+            tables = main_route_tables(stack, vpc) if isinstance(vpc, Resource) else []
+        return any(_table_routes_to_other_networks(stack, table) for table in tables)
 
     return stack.memo(("routes-to-other-networks", subnet.urn), compute)
 

@@ -617,10 +617,10 @@ def _assumed_consumer(stack: Stack, vpc: Resource, settings: Settings) -> Consum
 
 
 def _subnet_reach(stack: Stack, consumer: Consumer, subnet: Resource, settings: Settings) -> Reach:
-    other_networks = routes_to_other_networks(stack, subnet)
     egress = subnet_egress(stack, subnet)
     if egress is Egress.NAT:
         return Reach(True)
+    other_networks = routes_to_other_networks(stack, subnet)
     if egress is Egress.NONE:
         return Reach(False, other_networks=other_networks)
     if egress is Egress.INTERNET_GATEWAY:

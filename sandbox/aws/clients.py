@@ -5,7 +5,7 @@ endpoint URL — is checked, and where botocore's exceptions become one-line err
 """
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -134,3 +134,9 @@ def aws_errors(clients: AwsClients) -> Iterator[None]:
         ) from None
     except BotoCoreError as error:
         raise AwsCallError(f"{clients.where} failed: {_one_line(str(error))[:300]}") from None
+
+
+def all_items(client: Any, operation: str, key: str, **kwargs: Any) -> Iterable[Any]:
+    """Every item of a paged list call, all pages (botocore's paginator for ``operation``)."""
+    for page in client.get_paginator(operation).paginate(**kwargs):
+        yield from page.get(key, [])

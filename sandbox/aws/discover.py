@@ -12,12 +12,11 @@ version each starts; its private hosted zones and Route 53 Resolver endpoints. R
 """
 
 import json
-from collections.abc import Iterable
 from typing import Any
 
 from ..engine.invokes.ec2 import provider_routes, vpc_attribute
 from ..engine.program import RecordedResource
-from .clients import AwsClients
+from .clients import AwsClients, all_items
 
 VPC = "aws:ec2/vpc:Vpc"
 DEFAULT_VPC = "aws:ec2/defaultVpc:DefaultVpc"
@@ -138,16 +137,6 @@ def _dhcp_options(ec2: Any, options_id: str) -> dict[str, Any]:
     }
 
 
-def _listed(client: Any, operation: str, key: str, **kwargs: Any) -> Iterable[Any]:
-    """Every item of a paged list call, all pages."""
-    for page in client.get_paginator(operation).paginate(**kwargs):
-        yield from page.get(key, [])
-
-
-def _paged(ec2: Any, operation: str, key: str, filters: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
-    return _listed(ec2, operation, key, Filters=filters)
-
-
 def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) -> list[RecordedResource]:
     """The VPC and what lies in it, as Pulumi resources; raises VpcNotFoundError when there is no such VPC."""
     ec2 = clients("ec2")
@@ -160,7 +149,7 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
     by_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
     out = _Builder(project, stack)
 
-    tables = list(_paged(ec2, "describe_route_tables", "RouteTables", by_vpc))
+    tables = list(all_items(ec2, "describe_route_tables", "RouteTables", Filters=by_vpc))
     main_table = next(
         (t["RouteTableId"] for t in tables if any(a.get("Main") for a in t.get("Associations", []))), ""
     )
@@ -186,7 +175,7 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
         )
 
     subnet_ids: set[str] = set()
-    for subnet in _paged(ec2, "describe_subnets", "Subnets", by_vpc):
+    for subnet in all_items(ec2, "describe_subnets", "Subnets", Filters=by_vpc):
         subnet_ids.add(subnet["SubnetId"])
         out.add(
             SUBNET,
@@ -217,9 +206,9 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
                 )
 
     attached = [{"Name": "attachment.vpc-id", "Values": [vpc_id]}]
-    for gateway in _paged(ec2, "describe_internet_gateways", "InternetGateways", attached):
+    for gateway in all_items(ec2, "describe_internet_gateways", "InternetGateways", Filters=attached):
         out.add(INTERNET_GATEWAY, gateway["InternetGatewayId"], {"vpcId": vpc_id})
-    for nat in _paged(ec2, "describe_nat_gateways", "NatGateways", by_vpc):
+    for nat in all_items(ec2, "describe_nat_gateways", "NatGateways", Filters=by_vpc):
         if nat.get("State") in ("deleting", "deleted", "failed"):
             continue
         out.add(
@@ -228,7 +217,7 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
             {"subnetId": nat.get("SubnetId", ""), "connectivityType": nat.get("ConnectivityType", "public")},
         )
 
-    for group in _paged(ec2, "describe_security_groups", "SecurityGroups", by_vpc):
+    for group in all_items(ec2, "describe_security_groups", "SecurityGroups", Filters=by_vpc):
         out.add(
             SECURITY_GROUP,
             group["GroupId"],
@@ -240,7 +229,7 @@ def discover_vpc(clients: AwsClients, vpc_id: str, *, project: str, stack: str) 
             },
         )
 
-    for endpoint in _paged(ec2, "describe_vpc_endpoints", "VpcEndpoints", by_vpc):
+    for endpoint in all_items(ec2, "describe_vpc_endpoints", "VpcEndpoints", Filters=by_vpc):
         if str(endpoint.get("State", "")).lower() in _GONE_STATES:
             continue
         out.add(VPC_ENDPOINT, endpoint["VpcEndpointId"], _endpoint_props(endpoint))
@@ -324,7 +313,7 @@ def _discover_auto_scaling_groups(autoscaling: Any, ec2: Any, subnet_ids: set[st
     """The Auto Scaling groups that launch instances into the VPC's subnets, with the launch template
     version each starts: container instances are EC2 consumers of the endpoints (C1, C10)."""
     templates: dict[tuple[str, str], None] = {}  # (template id, version), once each
-    for group in _listed(autoscaling, "describe_auto_scaling_groups", "AutoScalingGroups"):
+    for group in all_items(autoscaling, "describe_auto_scaling_groups", "AutoScalingGroups"):
         props = _group_props(group)
         if not subnet_ids & set(props["vpcZoneIdentifiers"]):
             continue
@@ -375,10 +364,10 @@ def _discover_resolver_endpoints(resolver: Any, vpc_id: str, out: _Builder) -> N
     """The VPC's Route 53 Resolver endpoints with their addresses: an inbound one lets custom DNS servers
     forward AWS names to Amazon-provided DNS (C4). Rules are not read: the pack judges none."""
     in_vpc = [{"Name": "HostVPCId", "Values": [vpc_id]}]
-    for endpoint in _listed(resolver, "list_resolver_endpoints", "ResolverEndpoints", Filters=in_vpc):
+    for endpoint in all_items(resolver, "list_resolver_endpoints", "ResolverEndpoints", Filters=in_vpc):
         if endpoint.get("Status") in ("DELETING", "ACTION_NEEDED"):
             continue  # not answering
-        addresses = _listed(
+        addresses = all_items(
             resolver,
             "list_resolver_endpoint_ip_addresses",
             "IpAddresses",
@@ -552,14 +541,14 @@ def _discover_role(iam: Any, role_arn: str, out: _Builder) -> None:
             "assumeRolePolicy": _policy_text(role.get("AssumeRolePolicyDocument")),
         },
     )
-    for policy_name in _listed(iam, "list_role_policies", "PolicyNames", RoleName=name):
+    for policy_name in all_items(iam, "list_role_policies", "PolicyNames", RoleName=name):
         document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
         out.add(
             IAM_ROLE_POLICY,
             f"{name}:{policy_name}",  # the provider's RolePolicy id
             {"role": name, "name": policy_name, "policy": _policy_text(document)},
         )
-    for attached in _listed(iam, "list_attached_role_policies", "AttachedPolicies", RoleName=name):
+    for attached in all_items(iam, "list_attached_role_policies", "AttachedPolicies", RoleName=name):
         policy_arn = attached["PolicyArn"]
         out.add(IAM_ROLE_POLICY_ATTACHMENT, f"{name}/{policy_arn}", {"role": name, "policyArn": policy_arn})
         if _managed_by_aws(policy_arn) or out.has(policy_arn):

@@ -12,7 +12,7 @@ Read-only unless ``fix`` is asked for, which restarts stale ECS agents through S
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ from ..analyzer import (
 )
 from ..engine.program import RecordedResource, Recording
 from ..stackconfig import StackFiles
-from .clients import AwsClients
+from .clients import AwsClients, all_items
 from .discover import SECURITY_GROUP, VPC_ENDPOINT, discover_vpc
 
 VERIFY_SCHEMA_VERSION = 1  # docs/verify.schema.json
@@ -391,8 +391,8 @@ def _container_instance_checks(
     minimum = ".".join(str(part) for part in minimum_version)
     stale: list[StaleInstance] = []
     seen = 0
-    for cluster_arn in _paged(ecs, "list_clusters", "clusterArns"):
-        arns = list(_paged(ecs, "list_container_instances", "containerInstanceArns", cluster=cluster_arn))
+    for cluster_arn in all_items(ecs, "list_clusters", "clusterArns"):
+        arns = list(all_items(ecs, "list_container_instances", "containerInstanceArns", cluster=cluster_arn))
         if not arns:
             continue
         described = []
@@ -464,16 +464,6 @@ def _container_instance_checks(
         ),
     ]
     return checks, stale
-
-
-def _paged(client: Any, operation: str, key: str, **kwargs: Any) -> Iterable[str]:
-    token = None
-    while True:
-        page = getattr(client, operation)(**kwargs, **({"nextToken": token} if token else {}))
-        yield from page.get(key, [])
-        token = page.get("nextToken")
-        if not token:
-            return
 
 
 def _instance_vpcs(ec2: Any, instance_ids: list[str]) -> dict[str, str]:
